@@ -1,0 +1,1 @@
+"""Answer writing: extractive (default), LLM, the citation guard, and support-desk drafts."""

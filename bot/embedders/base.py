@@ -1,0 +1,36 @@
+"""The Embedder protocol: queries and documents are encoded separately (e5 needs different prefixes)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    @property
+    def id(self) -> str:
+        """Identifies model + prompts; stored in index/meta.json to detect a mismatched index."""
+        ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """L2-normalised rows, one per text."""
+        ...
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        """L2-normalised rows, one per text."""
+        ...
+
+
+def l2_normalize(vectors: Vectors) -> Vectors:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (vectors / norms).astype(np.float32)

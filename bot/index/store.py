@@ -1,0 +1,66 @@
+"""Load index/ and check it is the index for this data and this embedder."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+
+from bot.errors import IndexNotFoundError, StaleIndexError
+
+FORMAT_VERSION = 2
+META_FILE = "meta.json"
+CURRENT_FILE = "CURRENT"
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    path: Path
+    meta: dict[str, Any]
+    dense: Any  # faiss.Index (no type stubs)
+    negatives: Any  # faiss.Index of known out-of-scope questions (may be empty)
+    dense_owner: tuple[int, ...]
+    dense_field: tuple[str, ...]
+    bm25: Any  # bm25s.BM25
+    entry_nos: tuple[int, ...]
+
+
+def current_build(index_dir: Path) -> Path:
+    pointer = index_dir / CURRENT_FILE
+    if not pointer.is_file():
+        raise IndexNotFoundError(f"no index in {index_dir}: run `faqbot index`")
+    build = index_dir / pointer.read_text(encoding="utf-8").strip()
+    if not (build / META_FILE).is_file():
+        raise IndexNotFoundError(f"{pointer} names {build.name}, which is missing: run `faqbot index`")
+    return build
+
+
+def load_index(index_dir: Path, embedder_id: str, dim: int, data_hash: str) -> LoadedIndex:
+    import bm25s
+
+    build = current_build(index_dir)
+    meta = json.loads((build / META_FILE).read_text(encoding="utf-8"))
+    problems = []
+    if meta.get("format_version") != FORMAT_VERSION:
+        problems.append(f"format version {meta.get('format_version')} (this faqbot reads {FORMAT_VERSION})")
+    if meta.get("embedder_id") != embedder_id or meta.get("dim") != dim:
+        problems.append(f"built with embedder {meta.get('embedder_id')!r}, configured {embedder_id!r}")
+    if meta.get("data_hash") != data_hash:
+        problems.append("data/ changed since the index was built")
+    if problems:
+        raise StaleIndexError(f"index {build} is stale: {'; '.join(problems)}. Run `faqbot index` to rebuild it.")
+
+    docs = json.loads((build / "dense_docs.json").read_text(encoding="utf-8"))
+    return LoadedIndex(
+        path=build,
+        meta=meta,
+        dense=faiss.read_index(str(build / "dense.faiss")),
+        negatives=faiss.read_index(str(build / "negatives.faiss")),
+        dense_owner=tuple(int(d["no"]) for d in docs),
+        dense_field=tuple(str(d["field"]) for d in docs),
+        bm25=bm25s.BM25.load(str(build / "bm25"), show_progress=False),
+        entry_nos=tuple(int(n) for n in meta["entries"]),
+    )

@@ -1,0 +1,118 @@
+"""The answer/abstain decision: a small logistic model over retrieval features, plus hard refusals.
+
+One cosine threshold cannot separate in-domain traps ("水道料金") from real questions: e5 scores
+bunch together. Combining dense similarity with how much of the question the top entry's words
+cover, how much of it the FAQ has never heard of, and whether the two signals agree works better.
+The weights are fitted by `faqbot calibrate` on data/calibration.jsonl (not on the eval set).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import DataError
+
+ABSTAIN_FILE = "abstain.json"
+FEATURES = ("dense_top", "known_margin", "dense_margin", "coverage_top", "unknown_share", "agree", "lexical_top")
+
+# Requests to change the bot's role are refused whatever they retrieve.
+_INJECTION = re.compile(
+    r"(指示|命令|ルール|制約|プロンプト).{0,8}(無視|忘れ|破棄)|システムプロンプト|system\s*prompt|"
+    r"ignore\s+(all\s+|any\s+|the\s+|your\s+)?(previous|prior|above|earlier)?\s*(instructions|rules|prompts?)|"
+    r"disregard\s+(all\s+|your\s+|the\s+)?(previous|prior|above)?\s*(instructions|rules)|"
+    r"you\s+are\s+now\s|jailbreak|(developer|admin|debug|god)\s+mode|(管理者|開発者|デバッグ)モード|"
+    r"^\W*(system|assistant|developer)\s*[:：\]]|あなたは今から|今からあなたは|ロールプレイ",
+    re.IGNORECASE,
+)
+
+
+def looks_like_injection(question: str) -> bool:
+    return _INJECTION.search(question) is not None
+
+
+@dataclass(frozen=True)
+class Features:
+    dense_top: float
+    known_margin: float  # nearest known question minus nearest known out-of-scope question
+    dense_margin: float
+    coverage_top: float
+    unknown_share: float
+    agree: float
+    lexical_top: float
+
+    def vector(self) -> list[float]:
+        return [getattr(self, f) for f in FEATURES]
+
+
+@dataclass(frozen=True)
+class AbstainPolicy:
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    @classmethod
+    def default(cls) -> AbstainPolicy:
+        # Used until `faqbot calibrate` has run: answer when e5 is fairly sure and words overlap.
+        return cls(
+            weights=(4.0, 4.0, 2.0, 2.0, -2.0, 0.5, 0.0),
+            bias=0.0,
+            threshold=0.5,
+            mean=(0.84, 0.0, 0.01, 0.5, 0.3, 0.5, 0.0),
+            scale=(1.0,) * len(FEATURES),
+        )
+
+    @classmethod
+    def load(cls, data_dir: Path) -> AbstainPolicy:
+        path = data_dir / ABSTAIN_FILE
+        if not path.is_file():
+            return cls.default()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            if tuple(raw["features"]) != FEATURES:
+                raise DataError(f"{path} was fitted on other features: run `faqbot calibrate`")
+            return cls(
+                weights=tuple(raw["weights"]),
+                bias=float(raw["bias"]),
+                threshold=float(raw["threshold"]),
+                mean=tuple(raw["mean"]),
+                scale=tuple(raw["scale"]),
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise DataError(f"{path} is malformed ({exc}): run `faqbot calibrate`") from exc
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "features": FEATURES,
+                "weights": self.weights,
+                "bias": self.bias,
+                "threshold": self.threshold,
+                "mean": self.mean,
+                "scale": self.scale,
+            },
+            indent=2,
+        )
+
+    def probability(self, f: Features) -> float:
+        return self.probability_of(f.vector())
+
+    def probability_of(self, values: list[float]) -> float:
+        z = self.bias
+        for w, x, m, s in zip(self.weights, values, self.mean, self.scale, strict=True):
+            z += w * (x - m) / s
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def decide(self, question: str, f: Features) -> tuple[bool, float, str]:
+        """(answerable, confidence, reason)."""
+        p = self.probability(f)
+        if looks_like_injection(question):
+            return False, min(p, 0.05), "instruction_override"
+        if p < self.threshold:
+            return False, p, "low_confidence"
+        return True, p, "ok"

@@ -1,0 +1,72 @@
+"""The app factory. Settings are read here (or passed in); everything else is built from them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from bot.engine import Engine
+from bot.serving.access_log import AccessLogMiddleware, configure_logging
+from bot.serving.body_limit import BodyLimitMiddleware
+from bot.serving.errors import install_error_handlers
+from bot.serving.feedback import SqliteFeedbackStore
+from bot.serving.ratelimit import make_limiter
+from bot.serving.routes import chat, draft, faq, feedback, health, openai, pages
+from bot.serving.routes.pages import STATIC_DIR
+from bot.serving.runtime import Runtime, load_in_background
+from bot.settings import Settings, get_settings
+
+# Requests are small JSON; anything bigger is a mistake or an attack.
+MAX_BODY_BYTES = 256 * 1024
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.store.init()
+    loader = None
+    if app.state.runtime is None:
+        # Load beside the server, so /healthz answers and /readyz says 503 until the index is in.
+        loader = asyncio.create_task(load_in_background(app))
+    yield
+    if loader is not None and not loader.done():
+        loader.cancel()
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The faqbot HTTP app. Pass `engine` to reuse one already loaded (tests, embedding)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="faqbot",
+        summary="Cited answers from the JECC Water Standard Platform vendor FAQ (水道標準プラットフォーム).",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.runtime = Runtime.from_engine(engine, settings) if engine is not None else None
+    app.state.load_error = None
+    app.state.store = SqliteFeedbackStore(settings.feedback_db)
+    app.state.limiter = make_limiter(settings.rate_limit_per_minute)
+
+    install_error_handlers(app)
+    for module in (health, chat, draft, faq, feedback, openai, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # Added last = outermost: every response, errors included, gets a log line and CORS headers.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Content-Type", "X-API-Key", "Authorization"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
+    app.add_middleware(AccessLogMiddleware, log_questions=settings.log_questions)
+    configure_logging()
+    return app

@@ -1,0 +1,53 @@
+"""Checks on a chat or draft request that need settings or the loaded data, not just types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.engine import Engine
+from bot.errors import InvalidQuestionError
+from bot.models import Turn
+from bot.serving.errors import InvalidRequestError
+from bot.serving.schemas import TurnIn
+from bot.settings import Settings
+
+# An inquiry e-mail asks several things at once; it may be this many questions long.
+DRAFT_LENGTH_FACTOR = 4
+
+
+@dataclass(frozen=True)
+class ChatInput:
+    question: str
+    history: tuple[Turn, ...]
+    category: str | None
+
+
+def clean_text(text: str, limit: int, what: str = "question") -> str:
+    stripped = text.strip()
+    if not stripped:
+        raise InvalidQuestionError(f"the {what} is empty: send some text")
+    if len(stripped) > limit:
+        raise InvalidQuestionError(
+            f"the {what} is {len(stripped)} characters long; the limit is {limit} "
+            "(FAQBOT_MAX_QUESTION_CHARS)"
+        )
+    return stripped
+
+
+def chat_input(
+    question: str, history: list[TurnIn], category: str | None, settings: Settings, engine: Engine
+) -> ChatInput:
+    cleaned = clean_text(question, settings.max_question_chars)
+    for i, turn in enumerate(history):
+        if turn.role == "user" and len(turn.content) > settings.max_question_chars:
+            raise InvalidRequestError(
+                f"history.{i}.content: a user turn is limited to {settings.max_question_chars} characters"
+            )
+    if category is not None and category not in engine.categories:
+        raise InvalidRequestError(f"unknown category {category!r}; one of: {', '.join(engine.categories)}")
+    turns = tuple(Turn(role=t.role, content=t.content) for t in history)
+    return ChatInput(question=cleaned, history=turns, category=category)
+
+
+def clean_inquiry(inquiry: str, settings: Settings) -> str:
+    return clean_text(inquiry, settings.max_question_chars * DRAFT_LENGTH_FACTOR, what="inquiry")

@@ -1,0 +1,33 @@
+"""The demo page with the widget (/) and the support-desk page (/desk)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+# Our own pages run only our own scripts: injected markup could not run even if it got in.
+_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'self'"
+)
+_HEADERS = {
+    "Content-Security-Policy": _CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/")
+async def demo() -> FileResponse:
+    return FileResponse(STATIC_DIR / "index.html", headers=_HEADERS)
+
+
+@router.get("/desk")
+async def desk() -> FileResponse:
+    return FileResponse(STATIC_DIR / "desk.html", headers=_HEADERS)

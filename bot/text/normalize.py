@@ -1,0 +1,23 @@
+"""Normalisation applied to both the indexed text and the question, so they meet in one form."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typos in the published FAQ: kept as published for display, corrected for indexing.
+PUBLISHED_TYPOS = {
+    "キitting": "キッティング",
+    "ごございます": "ございます",
+    "払い出いたします": "払い出しいたします",
+    "何をを": "何を",
+}
+_SPACES = re.compile(r"\s+")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower-case, published typos fixed, whitespace folded."""
+    for wrong, right in PUBLISHED_TYPOS.items():
+        text = text.replace(wrong, right)
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _SPACES.sub(" ", text).strip()
