@@ -47,7 +47,12 @@ class Engine:
             if not build_if_missing:
                 raise
             build_index(
-                entries, synonyms, embedder, index_dir, data_hash, progress=progress,
+                entries,
+                synonyms,
+                embedder,
+                index_dir,
+                data_hash,
+                progress=progress,
                 negatives=load_negatives(data_dir),
             )
             index = load_index(index_dir, embedder.id, embedder.dim, data_hash)
@@ -63,7 +68,9 @@ class Engine:
         try:
             return self.entries[no]
         except KeyError:
-            raise NotFoundError(f"FAQ No.{no} does not exist (entries are numbered 1–{max(self.entries)})") from None
+            raise NotFoundError(
+                f"FAQ No.{no} does not exist (entries are numbered 1–{max(self.entries)})"
+            ) from None
 
     def retrieve(
         self, question: str, k: int = 5, category: str | None = None, history: tuple[Turn, ...] = ()

@@ -16,8 +16,16 @@ def embedder_from(settings: Settings) -> Embedder:
 
 
 def open_engine(
-    settings: Settings, mode: RetrieverMode = "hybrid", progress: bool = False, policy: AbstainPolicy | None = None
+    settings: Settings,
+    mode: RetrieverMode = "hybrid",
+    progress: bool = False,
+    policy: AbstainPolicy | None = None,
 ) -> Engine:
     return Engine.open(
-        settings.data_dir, settings.index_dir, embedder_from(settings), mode=mode, progress=progress, policy=policy
+        settings.data_dir,
+        settings.index_dir,
+        embedder_from(settings),
+        mode=mode,
+        progress=progress,
+        policy=policy,
     )

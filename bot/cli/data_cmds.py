@@ -51,9 +51,14 @@ def index() -> None:
 
 @click.command()
 @click.option(
-    "--questions", type=click.Path(path_type=Path), multiple=True, help="default: every data/calibration*.jsonl"
+    "--questions",
+    type=click.Path(path_type=Path),
+    multiple=True,
+    help="default: every data/calibration*.jsonl",
 )
-@click.option("--target-answer", default=0.95, show_default=True, help="share of in-scope questions to answer")
+@click.option(
+    "--target-answer", default=0.95, show_default=True, help="share of in-scope questions to answer"
+)
 def calibrate(questions: tuple[Path, ...], target_answer: float) -> None:
     """Fit the answer/abstain model on a calibration set and write data/abstain.json."""
     from bot.evaluation.calibration import fit_policy

@@ -11,15 +11,28 @@ import click
 from bot.cli.common import engine, settings
 
 _HEADLINE = [
-    "recall@1", "recall@3", "recall@5", "mrr", "ndcg@10", "all_expected@5", "abstain_oos", "answer_in_scope",
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "mrr",
+    "ndcg@10",
+    "all_expected@5",
+    "abstain_oos",
+    "answer_in_scope",
 ]
 
 
 @click.command(name="eval")
-@click.option("--questions", type=click.Path(path_type=Path), default=Path("eval/questions.jsonl"), show_default=True)
-@click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True)
+@click.option(
+    "--questions", type=click.Path(path_type=Path), default=Path("eval/questions.jsonl"), show_default=True
+)
+@click.option(
+    "--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), default="hybrid", show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="print the full result as one JSON object")
-@click.option("--report", type=click.Path(path_type=Path), default=None, help="write a markdown report + PNGs here")
+@click.option(
+    "--report", type=click.Path(path_type=Path), default=None, help="write a markdown report + PNGs here"
+)
 @click.option("--baseline", type=click.Path(path_type=Path), default=None, help="fail if a metric dropped")
 @click.option("--write-baseline", type=click.Path(path_type=Path), default=None)
 @click.option("--answers", is_flag=True, help="also write replies and measure citations (key 'answers')")
@@ -35,7 +48,7 @@ def eval_cmd(
     """Retrieval regression metrics on an eval set (see DESIGN.md for the JSON contract)."""
     from bot.evaluation.baseline import compare, make_baseline
     from bot.evaluation.dataset import load_items
-    from bot.evaluation.runner import misses, run_items, summarize
+    from bot.evaluation.runner import run_items, summarize
 
     eng = engine(cast(Any, retriever))
     items = load_items(questions)
@@ -82,10 +95,22 @@ def _print_table(summary: dict[str, Any], results: list[Any], eng: Any) -> None:
     )
     click.echo("  ".join(f"{k} {summary[k]:.3f}" for k in _HEADLINE))
     click.echo("")
-    click.echo(f"{'kind':<14}{'n':>5}  " + "  ".join(f"{k:>10}" for k in ("recall@1", "recall@3", "mrr", "answer", "abstain")))
+    click.echo(
+        f"{'kind':<14}{'n':>5}  "
+        + "  ".join(f"{k:>10}" for k in ("recall@1", "recall@3", "mrr", "answer", "abstain"))
+    )
     for kind, m in summary["by_kind"].items():
-        cells = [m.get("recall@1"), m.get("recall@3"), m.get("mrr"), m.get("answer_in_scope"), m.get("abstain_oos")]
-        click.echo(f"{kind:<14}{m['n']:>5}  " + "  ".join(f"{c:>10.3f}" if c is not None else f"{'-':>10}" for c in cells))
+        cells = [
+            m.get("recall@1"),
+            m.get("recall@3"),
+            m.get("mrr"),
+            m.get("answer_in_scope"),
+            m.get("abstain_oos"),
+        ]
+        click.echo(
+            f"{kind:<14}{m['n']:>5}  "
+            + "  ".join(f"{c:>10.3f}" if c is not None else f"{'-':>10}" for c in cells)
+        )
     missed = misses(results)
     if missed:
         click.echo(f"\nmisses ({len(missed)}):")
@@ -98,7 +123,9 @@ COMMANDS = [eval_cmd]
 
 
 @click.command()
-@click.option("--questions", type=click.Path(path_type=Path), default=Path("eval/questions.jsonl"), show_default=True)
+@click.option(
+    "--questions", type=click.Path(path_type=Path), default=Path("eval/questions.jsonl"), show_default=True
+)
 @click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True)
 def bench(questions: Path, repeat: int, as_json: bool) -> None:

@@ -34,7 +34,8 @@ AnswerService.from_settings(eng, s).answer(sys.argv[3])
 t1 = time.perf_counter()
 for q in json.loads(sys.argv[4]):
     eng.retrieve(q)
-print(json.dumps({"cold_start_s": t1 - t0, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"cold_start_s": t1 - t0, "peak_rss_mb": rss}))
 """
 
 
@@ -53,23 +54,42 @@ def latency(engine: Engine, questions: list[str], repeat: int) -> dict[str, floa
             t = time.perf_counter()
             engine.retrieve(q)
             times.append((time.perf_counter() - t) * 1000)
-    return {"p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "mean_ms": statistics.fmean(times)}
+    return {
+        "p50_ms": percentile(times, 50),
+        "p95_ms": percentile(times, 95),
+        "mean_ms": statistics.fmean(times),
+    }
 
 
 def build_time(engine: Engine, data_dir: Path) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         build_index(
-            load_entries(data_dir), Synonyms.load(data_dir), engine.embedder, Path(tmp),
-            data_fingerprint(data_dir), negatives=load_negatives(data_dir),
+            load_entries(data_dir),
+            Synonyms.load(data_dir),
+            engine.embedder,
+            Path(tmp),
+            data_fingerprint(data_dir),
+            negatives=load_negatives(data_dir),
         )
         return time.perf_counter() - t
 
 
 def cold_start(data_dir: Path, index_dir: Path, questions: list[str]) -> dict[str, float]:
     out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(data_dir), str(index_dir), questions[0], json.dumps(questions[:50])],
-        capture_output=True, text=True, check=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            _CHILD,
+            str(data_dir),
+            str(index_dir),
+            questions[0],
+            json.dumps(questions[:50]),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
     )
     result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
     return result
@@ -83,7 +103,7 @@ def run_bench(
         report["latency"][name] = latency(eng, questions, repeat)
     base = report["latency"].get("dense")
     if base:
-        for name, lat in report["latency"].items():
+        for lat in report["latency"].values():
             lat["p50_vs_dense"] = lat["p50_ms"] / base["p50_ms"]
     report["build_s"] = build_time(engines["hybrid"], data_dir)
     report.update(cold_start(data_dir, index_dir, questions))

@@ -51,7 +51,8 @@ def fit_policy(engine: Engine, items: list[EvalItem], target_answer: float) -> t
     answered = float((probs[y == 1] >= threshold).mean()) if (y == 1).any() else 0.0
     abstained = float((probs[y == 0] < threshold).mean()) if (y == 0).any() else 0.0
     report = (
-        f"calibration: {int(y.sum())} in-scope, {int((y == 0).sum())} out-of-scope; threshold {threshold:.3f}; "
+        f"calibration: {int(y.sum())} in-scope, {int((y == 0).sum())} out-of-scope; "
+        f"threshold {threshold:.3f}; "
         f"answers {answered:.3f} of in-scope, abstains on {abstained:.3f} of out-of-scope"
     )
     return policy, report

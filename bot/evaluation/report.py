@@ -48,8 +48,17 @@ def _confidence_histogram(path: Path, results: list[ItemResult], threshold: floa
     ins = [r.confidence for r in results if r.expected]
     oos = [r.confidence for r in results if not r.expected]
     bins = [i / 20 for i in range(21)]
-    ax.hist(ins, bins=bins, alpha=0.6, label=f"in scope (n={len(ins)})")
-    ax.hist(oos, bins=bins, alpha=0.6, label=f"out of scope (n={len(oos)})")
+    ax.hist(ins, bins=bins, alpha=0.5, label=f"in scope (n={len(ins)})")
+    # Drawn as an outline on top: the few out-of-scope questions above the threshold must stay visible.
+    ax.hist(
+        oos,
+        bins=bins,
+        histtype="step",
+        linewidth=2.5,
+        color="tab:orange",
+        label=f"out of scope (n={len(oos)})",
+    )
+    ax.set_yscale("log")
     ax.axvline(threshold, color="red", linestyle="--", label=f"abstain threshold {threshold:.2f}")
     ax.set_xlabel("answer confidence")
     ax.set_ylabel("questions")
@@ -87,7 +96,10 @@ def write_report(out_dir: Path, summary: dict[str, Any], results: list[ItemResul
         out_dir / "recall_by_category.png",
         "Recall by category (of the first expected entry)",
         cats,
-        {f"recall@{k}": [mean([hit_at(r.ranked, r.expected, k) for r in by_cat[c]]) for c in cats] for k in (1, 3)},
+        {
+            f"recall@{k}": [mean([hit_at(r.ranked, r.expected, k) for r in by_cat[c]]) for c in cats]
+            for k in (1, 3)
+        },
     )
     threshold = engine.retriever.policy.threshold
     _confidence_histogram(out_dir / "confidence.png", results, threshold)
@@ -102,8 +114,16 @@ def write_report(out_dir: Path, summary: dict[str, Any], results: list[ItemResul
         "|---|---|",
         *[
             f"| {k} | {summary[k]:.3f} |"
-            for k in ("recall@1", "recall@3", "recall@5", "mrr", "ndcg@10", "all_expected@5", "abstain_oos",
-                      "answer_in_scope")
+            for k in (
+                "recall@1",
+                "recall@3",
+                "recall@5",
+                "mrr",
+                "ndcg@10",
+                "all_expected@5",
+                "abstain_oos",
+                "answer_in_scope",
+            )
         ],
         "",
         "![recall by kind](recall_by_kind.png)",
@@ -114,8 +134,10 @@ def write_report(out_dir: Path, summary: dict[str, Any], results: list[ItemResul
         "",
         "| expected | ranked first instead | times |",
         "|---|---|---|",
-        *[f"| No.{a} {engine.entries[a].question[:30]} | No.{b} {engine.entries[b].question[:30]} | {n} |"
-          for (a, b), n in _confusions(results)],
+        *[
+            f"| No.{a} {engine.entries[a].question[:30]} | No.{b} {engine.entries[b].question[:30]} | {n} |"
+            for (a, b), n in _confusions(results)
+        ],
         "",
         "## Answer / abstain",
         "",
@@ -125,8 +147,11 @@ def write_report(out_dir: Path, summary: dict[str, Any], results: list[ItemResul
         "",
         "| id | question | expected | ranked | abstained |",
         "|---|---|---|---|---|",
-        *[f"| {r.id} | {r.question[:50].replace('|', '/')} | {r.expected} | {r.ranked[:5]} | {r.abstained} |"
-          for r in misses(results)],
+        *[
+            f"| {r.id} | {r.question[:50].replace('|', '/')} | {r.expected} | {r.ranked[:5]} "
+            f"| {r.abstained} |"
+            for r in misses(results)
+        ],
     ]
     path = out_dir / "report.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -15,8 +15,8 @@ from tqdm import tqdm
 from bot.embedders.base import Embedder
 from bot.fsutil import atomic_write_text
 from bot.index.documents import dense_docs, lexical_tokens
+from bot.index.negatives import NEGATIVES_FILE
 from bot.index.store import CURRENT_FILE, FORMAT_VERSION, META_FILE
-from bot.index.negatives import NEGATIVES_FILE, load_negatives
 from bot.ingest.store import FAQ_FILE
 from bot.models import FaqEntry
 from bot.text.synonyms import SYNONYMS_FILE, Synonyms

@@ -21,5 +21,5 @@ def load_negatives(data_dir: Path) -> list[str]:
         try:
             out.append(str(json.loads(line)["question"]))
         except (ValueError, KeyError, TypeError) as exc:
-            raise DataError(f"{path}:{lineno}: expected {{\"question\": ...}} ({exc})") from exc
+            raise DataError(f'{path}:{lineno}: expected {{"question": ...}} ({exc})') from exc
     return out

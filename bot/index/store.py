@@ -51,7 +51,9 @@ def load_index(index_dir: Path, embedder_id: str, dim: int, data_hash: str) -> L
     if meta.get("data_hash") != data_hash:
         problems.append("data/ changed since the index was built")
     if problems:
-        raise StaleIndexError(f"index {build} is stale: {'; '.join(problems)}. Run `faqbot index` to rebuild it.")
+        raise StaleIndexError(
+            f"index {build} is stale: {'; '.join(problems)}. Run `faqbot index` to rebuild it."
+        )
 
     docs = json.loads((build / "dense_docs.json").read_text(encoding="utf-8"))
     return LoadedIndex(

@@ -53,7 +53,9 @@ def parse_export(path: Path) -> ParsedExport:
             elif tuple(c.strip() for c in line.split("\t")) == HEADER:
                 header_line = lineno
             else:
-                raise IngestError(str(path), lineno, f"expected the header row {_HEADER_TEXT!r} (or a title / 掲載日 line)")
+                raise IngestError(
+                    str(path), lineno, f"expected the header row {_HEADER_TEXT!r} (or a title / 掲載日 line)"
+                )
             continue
         entries.append(_parse_record(path, lineno, line, published, seen))
 
@@ -69,7 +71,9 @@ def parse_export(path: Path) -> ParsedExport:
 def _parse_record(path: Path, lineno: int, line: str, published: str, seen: dict[int, int]) -> FaqEntry:
     cols = line.rstrip("\r\n").split("\t")
     if len(cols) != len(HEADER):
-        raise IngestError(str(path), lineno, f"expected {len(HEADER)} tab-separated columns, found {len(cols)}")
+        raise IngestError(
+            str(path), lineno, f"expected {len(HEADER)} tab-separated columns, found {len(cols)}"
+        )
     no_text, category, question, answer_html = (c.strip() for c in cols)
     if not no_text.isdigit():
         raise IngestError(str(path), lineno, f"No. must be a whole number, got {no_text!r}")

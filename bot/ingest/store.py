@@ -59,7 +59,9 @@ def load_entries(data_dir: Path) -> list[FaqEntry]:
         try:
             entries.append(FaqEntry.model_validate_json(line))
         except ValidationError as exc:
-            raise DataError(f"{path}:{lineno}: invalid entry ({exc.error_count()} errors): re-run ingest") from exc
+            raise DataError(
+                f"{path}:{lineno}: invalid entry ({exc.error_count()} errors): re-run ingest"
+            ) from exc
     if not entries:
         raise DataError(f"{path} holds no entries: re-run `faqbot ingest`")
     return entries
@@ -94,7 +96,8 @@ def ingest_file(raw_path: Path, data_dir: Path) -> ChangeReport:
     except DataError:
         old = {}
     new = {
-        e.no: e.model_copy(update=enrichment.get(e.no, {})) for e in sorted(parsed.entries, key=lambda e: e.no)
+        e.no: e.model_copy(update=enrichment.get(e.no, {}))
+        for e in sorted(parsed.entries, key=lambda e: e.no)
     }
     report = ChangeReport(
         added=sorted(set(new) - set(old)),

@@ -17,7 +17,15 @@ from pathlib import Path
 from bot.errors import DataError
 
 ABSTAIN_FILE = "abstain.json"
-FEATURES = ("dense_top", "known_margin", "dense_margin", "coverage_top", "unknown_share", "agree", "lexical_top")
+FEATURES = (
+    "dense_top",
+    "known_margin",
+    "dense_margin",
+    "coverage_top",
+    "unknown_share",
+    "agree",
+    "lexical_top",
+)
 
 # Requests to change the bot's role are refused whatever they retrieve.
 _INJECTION = re.compile(

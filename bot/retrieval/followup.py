@@ -6,8 +6,12 @@ import re
 
 from bot.models import Turn
 
-_ELLIPTICAL_JA = re.compile(r"^(じゃあ|では|それでは|なら|それ|その|あと|また|ちなみに|で、|では、)|(は|って|だと|なら|の場合)[？?]?$")
-_ELLIPTICAL_EN = re.compile(r"^(and|what about|how about|then|so|also)\b|\b(then|instead|too)\??$", re.IGNORECASE)
+_ELLIPTICAL_JA = re.compile(
+    r"^(じゃあ|では|それでは|なら|それ|その|あと|また|ちなみに|で、|では、)|(は|って|だと|なら|の場合)[？?]?$"
+)
+_ELLIPTICAL_EN = re.compile(
+    r"^(and|what about|how about|then|so|also)\b|\b(then|instead|too)\??$", re.IGNORECASE
+)
 _SHORT = 14
 
 

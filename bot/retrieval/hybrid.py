@@ -77,7 +77,9 @@ class HybridRetriever:
         dense_scores = self._signals.dense(expanded)
         dense = dense_scores.best
         if self._mode == "dense":
-            return _Scored(dense, dense, dense_scores.question, lexical, coverage, unknown, dense_scores.negative)
+            return _Scored(
+                dense, dense, dense_scores.question, lexical, coverage, unknown, dense_scores.negative
+            )
         w = LEXICAL_WEIGHT[language]
         if self._fusion == "rrf":
             fused = reciprocal_rank_fusion([dense, lexical], [1.0, w])
@@ -120,7 +122,9 @@ class HybridRetriever:
                 rank=r,
                 dense=round(float(scored.dense[i]), 4) if self._mode != "bm25" else None,
                 lexical=round(float(scored.lexical[i]), 4),
-                found_by=tuple(name for name, top in (("dense", dense_top), ("lexical", lexical_top)) if i in top),
+                found_by=tuple(
+                    name for name, top in (("dense", dense_top), ("lexical", lexical_top)) if i in top
+                ),
             )
             for r, i in enumerate(order, start=1)
         )

@@ -25,7 +25,9 @@ class BodyLimitMiddleware:
         length = dict(scope["headers"]).get(b"content-length", b"")
         if length.isdigit() and int(length) > self.max_bytes:
             error = BodyTooLargeError(f"request body is {int(length)} bytes; the limit is {self.max_bytes}")
-            response = JSONResponse(error_body(str(error), error.type, Request(scope)), status_code=error.status)
+            response = JSONResponse(
+                error_body(str(error), error.type, Request(scope)), status_code=error.status
+            )
             await response(scope, receive, send)
             return
         seen = 0

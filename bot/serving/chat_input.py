@@ -28,8 +28,7 @@ def clean_text(text: str, limit: int, what: str = "question") -> str:
         raise InvalidQuestionError(f"the {what} is empty: send some text")
     if len(stripped) > limit:
         raise InvalidQuestionError(
-            f"the {what} is {len(stripped)} characters long; the limit is {limit} "
-            "(FAQBOT_MAX_QUESTION_CHARS)"
+            f"the {what} is {len(stripped)} characters long; the limit is {limit} (FAQBOT_MAX_QUESTION_CHARS)"
         )
     return stripped
 

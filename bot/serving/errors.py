@@ -142,7 +142,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     limit = getattr(request.state, TOO_LARGE_FLAG, None)
     if limit is not None:
-        return await _bot_error(request, BodyTooLargeError(f"request body is over the limit of {limit} bytes"))
+        return await _bot_error(
+            request, BodyTooLargeError(f"request body is over the limit of {limit} bytes")
+        )
     message = exc.detail if isinstance(exc.detail, str) else "request failed"
     if exc.status_code == 404 and message == "Not Found":
         message = f"no such endpoint: {request.method} {request.url.path}"

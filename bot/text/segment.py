@@ -12,7 +12,8 @@ _BOILERPLATE = re.compile(
     r"^(いつも)?お世話になって(おり|い)ます|^(大変)?お疲れ様です|^よろしくお願い(いた|致)?します|"
     r"^(以上|何卒|取り急ぎ)|^ご確認.*お願い|^ご回答.*お願い|^お忙しい(ところ|中)|^突然の|"
     r"^(株式会社|有限会社|[\w・ー]+株式会社)|^[-=_＿ー—]{3,}|^(tel|mail|e-mail|電話)[:：]|"
-    r"^[\w\u3040-\u30ff\u4e00-\u9fff]{1,20}(です|と申します)。?$|^(hello|hi|dear|regards|best regards|thanks|thank you)\b",
+    r"^[\w\u3040-\u30ff\u4e00-\u9fff]{1,20}(です|と申します)。?$|"
+    r"^(hello|hi|dear|regards|best regards|thanks|thank you)\b",
     re.IGNORECASE,
 )
 _QUESTION_CUE = re.compile(

@@ -42,7 +42,11 @@ def test_one_line_per_request_with_outcome(make_app: AppFactory, access_lines: l
     ok, bad, stream = access_lines[-3:]
     assert ok["request_id"] == r.headers["x-request-id"]
     assert (ok["method"], ok["path"], ok["status"], ok["mode"], ok["citations"]) == (
-        "POST", "/api/chat", 200, "extractive", [17]
+        "POST",
+        "/api/chat",
+        200,
+        "extractive",
+        [17],
     )
     assert isinstance(ok["latency_ms"], float) and ok["latency_ms"] > 0
     assert "question" not in ok
@@ -51,7 +55,9 @@ def test_one_line_per_request_with_outcome(make_app: AppFactory, access_lines: l
     assert (stream["path"], stream["mode"], stream["citations"]) == ("/api/chat/stream", "abstain", [])
 
 
-def test_questions_are_logged_only_when_enabled(make_app: AppFactory, access_lines: list[dict[str, Any]]) -> None:
+def test_questions_are_logged_only_when_enabled(
+    make_app: AppFactory, access_lines: list[dict[str, Any]]
+) -> None:
     with TestClient(make_app(log_questions=True)) as c:
         c.post("/api/chat", json={"question": "SLAは？"})
     assert access_lines[-1]["question"] == "SLAは？"

@@ -49,7 +49,9 @@ def test_out_of_scope_abstains_with_suggestions_not_citations(client: TestClient
 
 
 def test_category_restricts_citations(client: TestClient, engine: Engine) -> None:
-    body = client.post("/api/chat", json={"question": "期間はどのくらいですか", "category": "閉域網サービス"}).json()
+    body = client.post(
+        "/api/chat", json={"question": "期間はどのくらいですか", "category": "閉域網サービス"}
+    ).json()
     cited = [c["no"] for c in body["citations"] + body["suggestions"]]
     assert cited and all(engine.entry(no).category == "閉域網サービス" for no in cited)
 
@@ -78,10 +80,25 @@ BAD_BODIES: list[tuple[str, Any, int, str]] = [
     ("question missing", {"history": []}, 422, "question: required field is missing"),
     ("unknown field", {"question": DISK, "top_k": 3}, 422, "top_k: unknown field"),
     ("history not a list", {"question": DISK, "history": "前の質問"}, 422, "history"),
-    ("history role", {"question": DISK, "history": [{"role": "system", "content": "x"}]}, 422, "history.0.role"),
-    ("history turn extra", {"question": DISK, "history": [{"role": "user", "content": "x", "n": 1}]}, 422, "history.0.n"),
+    (
+        "history role",
+        {"question": DISK, "history": [{"role": "system", "content": "x"}]},
+        422,
+        "history.0.role",
+    ),
+    (
+        "history turn extra",
+        {"question": DISK, "history": [{"role": "user", "content": "x", "n": 1}]},
+        422,
+        "history.0.n",
+    ),
     ("history too long", {"question": DISK, "history": TOO_MANY_TURNS}, 422, "history"),
-    ("user turn too long", {"question": DISK, "history": [{"role": "user", "content": "あ" * 1001}]}, 422, "history.0"),
+    (
+        "user turn too long",
+        {"question": DISK, "history": [{"role": "user", "content": "あ" * 1001}]},
+        422,
+        "history.0",
+    ),
     ("body is a list", [DISK], 422, "valid dictionary"),
 ]
 

@@ -31,7 +31,12 @@ def test_rating_is_stored_with_question_reply_mode_and_citations(
     rows = sql(feedback_db, "SELECT * FROM feedback_export WHERE request_id = ?", reply["request_id"])
     assert len(rows) == 1
     row = rows[0]
-    assert (row["rating"], row["comment"], row["question"], row["mode"]) == ("up", None, QUESTION, "extractive")
+    assert (row["rating"], row["comment"], row["question"], row["mode"]) == (
+        "up",
+        None,
+        QUESTION,
+        "extractive",
+    )
     assert row["reply"] == reply["text"]
     assert json.loads(row["citations"]) == [c["no"] for c in reply["citations"]] == [7]
     assert sql(feedback_db, "PRAGMA journal_mode")[0][0] == "wal"
@@ -69,20 +74,29 @@ def _export(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "FAQBOT_FEEDBACK_DB": str(db)}
     return subprocess.run(
         [sys.executable, "-m", "bot", "feedback", "export", *args],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def test_export_csv_and_jsonl(client: TestClient, feedback_db: Path, tmp_path: Path) -> None:
     good, bad = ask(client), ask(client, "今日の天気は？")
     client.post("/api/feedback", json={"request_id": good["request_id"], "rating": "up"})
-    client.post("/api/feedback", json={"request_id": bad["request_id"], "rating": "down", "comment": "天気は?"})
+    client.post(
+        "/api/feedback", json={"request_id": bad["request_id"], "rating": "down", "comment": "天気は?"}
+    )
     ask(client, "回答だけで評価なし")  # answered but not rated: not exported
 
     done = _export(feedback_db, "--format", "jsonl")
     assert done.returncode == 0, done.stderr
     lines = [json.loads(line) for line in done.stdout.splitlines()]
-    assert {(x["request_id"], x["rating"]) for x in lines} == {(good["request_id"], "up"), (bad["request_id"], "down")}
+    assert {(x["request_id"], x["rating"]) for x in lines} == {
+        (good["request_id"], "up"),
+        (bad["request_id"], "down"),
+    }
     by_rating = {x["rating"]: x for x in lines}
     assert by_rating["up"]["citations"] == [7] and by_rating["up"]["question"] == QUESTION
     assert by_rating["down"]["mode"] == "abstain" and by_rating["down"]["comment"] == "天気は?"

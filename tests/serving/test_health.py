@@ -25,8 +25,18 @@ def test_probes_on_a_loaded_app(client: TestClient) -> None:
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     assert "text/html" in client.get("/docs").headers["content-type"]
     paths = client.get("/openapi.json").json()["paths"]
-    for path in ("/api/chat", "/api/chat/stream", "/api/draft", "/api/faq", "/api/faq/{no}", "/api/feedback",
-                 "/v1/chat/completions", "/v1/models", "/healthz", "/readyz"):
+    for path in (
+        "/api/chat",
+        "/api/chat/stream",
+        "/api/draft",
+        "/api/faq",
+        "/api/faq/{no}",
+        "/api/feedback",
+        "/v1/chat/completions",
+        "/v1/models",
+        "/healthz",
+        "/readyz",
+    ):
         assert path in paths, path
 
 

@@ -18,10 +18,13 @@ DISK = "仮想サーバのディスク容量を増やしたいです"
 
 
 @pytest.fixture(scope="module")
-def base_url(settings: Settings, engine: Engine, serve: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory
-             ) -> Iterator[str]:
+def base_url(
+    settings: Settings, engine: Engine, serve: Callable[..., Any], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     db = tmp_path_factory.mktemp("openai") / "feedback.sqlite3"
-    app = create_app(settings.model_copy(update={"api_key": KEY, "rate_limit_per_minute": 0, "feedback_db": db}), engine)
+    app = create_app(
+        settings.model_copy(update={"api_key": KEY, "rate_limit_per_minute": 0, "feedback_db": db}), engine
+    )
     with serve(app) as url:
         yield f"{url}/v1"
 
@@ -62,7 +65,9 @@ def test_history_travels_as_messages(oai: openai.OpenAI) -> None:
 
 def test_stream_matches_the_non_streamed_reply(oai: openai.OpenAI) -> None:
     plain = oai.chat.completions.create(model="faqbot", messages=[{"role": "user", "content": DISK}])
-    chunks = list(oai.chat.completions.create(model="faqbot", messages=[{"role": "user", "content": DISK}], stream=True))
+    chunks = list(
+        oai.chat.completions.create(model="faqbot", messages=[{"role": "user", "content": DISK}], stream=True)
+    )
     assert chunks[0].choices[0].delta.role == "assistant"
     assert chunks[-1].choices[0].finish_reason == "stop"
     assert all(c.choices[0].finish_reason is None for c in chunks[:-1])
@@ -90,7 +95,9 @@ def test_abstention_lists_related_entries_not_citations(oai: openai.OpenAI) -> N
 
 def test_raw_stream_ends_with_done(base_url: str) -> None:
     body = {"model": "faqbot", "stream": True, "messages": [{"role": "user", "content": "SLAは？"}]}
-    r = httpx.post(f"{base_url}/chat/completions", json=body, headers={"Authorization": f"Bearer {KEY}"}, timeout=60)
+    r = httpx.post(
+        f"{base_url}/chat/completions", json=body, headers={"Authorization": f"Bearer {KEY}"}, timeout=60
+    )
     assert r.headers["content-type"].startswith("text/event-stream")
     assert r.text.endswith("data: [DONE]\n\n")
 

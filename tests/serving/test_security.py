@@ -14,8 +14,16 @@ QUESTION = {"question": "仮想サーバのディスク容量を増やしたい�
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("POST", "/api/chat"), ("POST", "/api/chat/stream"), ("POST", "/api/draft"), ("GET", "/api/faq"),
-     ("GET", "/api/faq/1"), ("POST", "/api/feedback"), ("GET", "/v1/models"), ("POST", "/v1/chat/completions")],
+    [
+        ("POST", "/api/chat"),
+        ("POST", "/api/chat/stream"),
+        ("POST", "/api/draft"),
+        ("GET", "/api/faq"),
+        ("GET", "/api/faq/1"),
+        ("POST", "/api/feedback"),
+        ("GET", "/v1/models"),
+        ("POST", "/v1/chat/completions"),
+    ],
 )
 def test_api_needs_the_key(make_app: AppFactory, method: str, path: str) -> None:
     with TestClient(make_app(api_key="s3cret-key")) as c:

@@ -50,7 +50,9 @@ def test_abstain_stream_sends_suggestions_not_citations(client: TestClient) -> N
 
 def test_follow_up_streams_with_history(client: TestClient) -> None:
     history = [{"role": "user", "content": "仮想サーバのディスク容量を増やしたいです"}]
-    events = read_events(client.post("/api/chat/stream", json={"question": "CPUの場合は？", "history": history}).text)
+    events = read_events(
+        client.post("/api/chat/stream", json={"question": "CPUの場合は？", "history": history}).text
+    )
     assert [c["no"] for c in events[-1][1]["reply"]["citations"]] == [18]
 
 

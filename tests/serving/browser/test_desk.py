@@ -28,7 +28,9 @@ def test_desk_drafts_with_citations_and_copies(browser: Browser, live_url: str) 
         expect(page.locator("#result")).to_be_visible()
         paragraphs = page.locator(".para")
         assert paragraphs.count() >= 2
-        inquiries = [t.removeprefix("お問い合わせ：") for t in paragraphs.locator(".para-inquiry").all_text_contents()]
+        inquiries = [
+            t.removeprefix("お問い合わせ：") for t in paragraphs.locator(".para-inquiry").all_text_contents()
+        ]
         assert all(q and q in INQUIRY.replace("\n", "") for q in inquiries)
         cites = page.locator(".para .cite").all_text_contents()
         assert "[No.17]" in cites and "[No.33]" in cites
@@ -60,7 +62,9 @@ def test_desk_reports_a_server_that_went_away(
             expect(page.get_by_label("お問い合わせ本文")).to_be_focused()  # nothing to send
         page.get_by_label("お問い合わせ本文").fill(INQUIRY)
         page.get_by_role("button", name="回答案を作成").click()
-        expect(page.locator("#desk-error")).to_have_text("サーバーに接続できません。時間をおいて再度お試しください。")
+        expect(page.locator("#desk-error")).to_have_text(
+            "サーバーに接続できません。時間をおいて再度お試しください。"
+        )
         expect(page.locator("#result")).to_be_hidden()
         expect(page.get_by_role("button", name="回答案を作成")).to_be_enabled()
     finally:

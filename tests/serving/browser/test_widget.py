@@ -57,7 +57,9 @@ def test_ask_expand_follow_up_and_rate(
     expect(follow.locator(".fb-chip")).to_have_text(["[No.18]"])
 
     follow.locator(".fb-up").click()
-    expect(follow.locator(".fb-feedback [role=status]")).to_have_text("フィードバックありがとうございました。")
+    expect(follow.locator(".fb-feedback [role=status]")).to_have_text(
+        "フィードバックありがとうございました。"
+    )
     expect(follow.locator(".fb-up")).to_have_attribute("aria-pressed", "true")
     follow.locator(".fb-comment").fill("わかりやすい")
     follow.locator(".fb-comment-send").click()
@@ -162,7 +164,8 @@ def test_embedded_on_another_origin_in_english(
     page: Page, live_url: str, host_page: Callable[[str], str]
 ) -> None:
     # No data-api: the widget talks to the server it was loaded from, across origins (CORS).
-    url = host_page(f'<!doctype html><html lang="en"><body><script src="{live_url}/static/widget.js"></script></body></html>')
+    script = f'<script src="{live_url}/static/widget.js"></script>'
+    url = host_page(f'<!doctype html><html lang="en"><body>{script}</body></html>')
     page.goto(url)
     expect(page.locator(".fb-launcher")).to_have_attribute("aria-label", "Open FAQ chat")
     open_widget(page)
@@ -177,7 +180,8 @@ def test_rate_limited_shows_retry_after(
     from bot.serving import create_app
 
     app = create_app(
-        settings.model_copy(update={"rate_limit_per_minute": 1, "feedback_db": tmp_path / "f.sqlite3"}), engine
+        settings.model_copy(update={"rate_limit_per_minute": 1, "feedback_db": tmp_path / "f.sqlite3"}),
+        engine,
     )
     with serve(app) as url:
         page.goto(url)
@@ -185,4 +189,6 @@ def test_rate_limited_shows_retry_after(
         ask(page, DISK)
         page.locator(".fb-input").fill("CPUの場合は？")
         page.locator(".fb-input").press("Enter")
-        expect(page.locator(".fb-bot [role=alert]")).to_have_text(re.compile(r"\d+秒ほど待ってから再度お試しください"))
+        expect(page.locator(".fb-bot [role=alert]")).to_have_text(
+            re.compile(r"\d+秒ほど待ってから再度お試しください")
+        )

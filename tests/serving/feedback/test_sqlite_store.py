@@ -17,8 +17,14 @@ from bot.serving.feedback.export import write_rows
 
 def record(rid: str, **kw: object) -> RequestRecord:
     values: dict[str, object] = {
-        "request_id": rid, "kind": "chat", "question": "SLAは？", "reply": "… [No.46]", "mode": "extractive",
-        "citations": (46,), "confidence": 0.9, "created_at": "2026-04-01T00:00:00+00:00",
+        "request_id": rid,
+        "kind": "chat",
+        "question": "SLAは？",
+        "reply": "… [No.46]",
+        "mode": "extractive",
+        "citations": (46,),
+        "confidence": 0.9,
+        "created_at": "2026-04-01T00:00:00+00:00",
     }
     values.update(kw)
     return RequestRecord.model_validate(values)
@@ -45,7 +51,8 @@ def test_feedback_joins_its_request(store: SqliteFeedbackStore) -> None:
     store.add_feedback("r1", "up", None, "2026-04-01T00:02:00+00:00")
     rows = list(store.feedback_rows())
     assert [(r.request_id, r.rating, r.comment, r.mode) for r in rows] == [
-        ("r2", "down", "違う", "abstain"), ("r1", "up", None, "extractive"),
+        ("r2", "down", "違う", "abstain"),
+        ("r1", "up", None, "extractive"),
     ]
     assert rows[0].suggestions == (4, 34) and rows[1].citations == (46,)
 
@@ -74,7 +81,11 @@ def test_export_formats(store: SqliteFeedbackStore) -> None:
     out = io.StringIO()
     assert write_rows(store.feedback_rows(), out, "csv") == 1
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))
-    assert row["question"] == '改行\nと"引用"' and row["citations"] == "17 18" and row["comment"] == "good, really"
+    assert (
+        row["question"] == '改行\nと"引用"'
+        and row["citations"] == "17 18"
+        and row["comment"] == "good, really"
+    )
     out = io.StringIO()
     write_rows(store.feedback_rows(), out, "jsonl")
     assert json.loads(out.getvalue())["citations"] == [17, 18]
