@@ -113,7 +113,9 @@ def check(service: AnswerService, recorder: RecordingGenerator, items: list[Eval
             elif isinstance(event, DoneEvent):
                 done = event
         delivered = {c.no for c in reply.citations} | set(guard.referenced_numbers(reply.text))
-        streamed = set(guard.referenced_numbers(shown)) | ({c.no for c in done.reply.citations} if done else set())
+        streamed = set(guard.referenced_numbers(shown)) | (
+            {c.no for c in done.reply.citations} if done else set()
+        )
         rows.append(
             {
                 "id": item.id,
@@ -130,7 +132,9 @@ def check(service: AnswerService, recorder: RecordingGenerator, items: list[Eval
                 "stream_replaced": done.replaced if done else None,
                 "streamed_unretrieved": sorted(streamed - retrieved),
                 "seconds": round(seconds, 2),
-                "ok": _acceptable(reply.mode, [c.no for c in reply.citations], retrieval.answerable, bool(raw)),
+                "ok": _acceptable(
+                    reply.mode, [c.no for c in reply.citations], retrieval.answerable, bool(raw)
+                ),
             }
         )
     return _summary(rows)
@@ -159,7 +163,9 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--base-url", help="use this running server instead of starting one")
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL, help="GGUF path (assembled if missing)")
     parser.add_argument("--questions", type=Path, default=ROOT / "eval" / "questions.jsonl")
@@ -197,7 +203,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"model said {r['model_numbers']} retrieved {r['retrieved']}  {r['seconds']}s"
             )
         print({k: v for k, v in summary.items() if k != "items"})
-    return 0 if summary["all_ok"] and not summary["delivered_unretrieved"] and not summary["streamed_unretrieved"] else 1
+    return (
+        0
+        if summary["all_ok"] and not summary["delivered_unretrieved"] and not summary["streamed_unretrieved"]
+        else 1
+    )
 
 
 if __name__ == "__main__":

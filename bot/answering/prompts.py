@@ -46,7 +46,8 @@ class PromptSet:
             self._templates[name] = template
             return template
 
-    def render(self, name: str, **values: str) -> str:
+    def render(self, name: str, /, **values: str) -> str:
+        # Positional-only, so a template may itself use a placeholder called ${name}.
         template = self._template(name)
         wanted = set(template.get_identifiers())
         missing = wanted - set(values)

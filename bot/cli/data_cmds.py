@@ -22,7 +22,7 @@ def ingest(export: Path | None) -> None:
     click.echo(f"ingested {path} -> {s.data_dir / 'faq.jsonl'}")
     click.echo(report.summary())
     if report.changed:
-        click.echo("data changed: run `faqbot index` (the server and `faqbot ask` also rebuild on first use)")
+        click.echo("data changed: run `faqbot index`, then restart the server")
 
 
 @click.command()

@@ -57,7 +57,11 @@ def _read(source: Path | None) -> str:
 
 
 def _rows(text: str, source: Path | None) -> Iterator[dict[str, Any]]:
-    is_csv = source.suffix.lower() == ".csv" if source and str(source) != "-" else not text.lstrip().startswith("{")
+    is_csv = (
+        source.suffix.lower() == ".csv"
+        if source and str(source) != "-"
+        else not text.lstrip().startswith("{")
+    )
     if is_csv:
         reader = csv.DictReader(io.StringIO(text))
         if reader.fieldnames is None or "inquiry" not in reader.fieldnames:

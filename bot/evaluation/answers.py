@@ -5,6 +5,7 @@ the numbers describe what users get after the citation guard.
 
 - citation_precision: cited numbers that are expected / all cited numbers (micro; a citation on an
   out-of-scope item is a wrong one).
+  citation_precision_in_scope leaves out-of-scope items out (what the writer adds on top of retrieval).
 - citation_recall: expected numbers that are cited / all expected numbers (micro, in-scope items).
 - abstain_correct: share of items where "replied with the abstain reply" matches "out of scope".
 - oos_presented: out-of-scope items whose reply presents an entry as the answer (non-abstain reply
@@ -24,7 +25,13 @@ from pydantic import BaseModel
 from bot.answering.service import AnswerService
 from bot.evaluation.dataset import EvalItem
 
-METRICS = ("citation_precision", "citation_recall", "abstain_correct", "fallback_rate")
+METRICS = (
+    "citation_precision",
+    "citation_precision_in_scope",
+    "citation_recall",
+    "abstain_correct",
+    "fallback_rate",
+)
 
 
 class AnswerItem(BaseModel):
@@ -74,9 +81,12 @@ def answer_metrics(items: Sequence[AnswerItem]) -> dict[str, Any]:
     correct = sum(c[0] for c in counts)
     in_scope = [i for i in items if i.expected]
     oos = [i for i in items if not i.expected]
+    in_counts = [citation_counts(i.cited, i.expected) for i in items if i.expected]
     return {
         "n": len(items),
         "citation_precision": _ratio(correct, sum(c[1] for c in counts)),
+        # The writer's share, without retrieval's false accepts on out-of-scope items.
+        "citation_precision_in_scope": _ratio(sum(c[0] for c in in_counts), sum(c[1] for c in in_counts)),
         "citation_recall": _ratio(correct, sum(c[2] for c in counts)),
         "abstain_correct": _ratio(sum((i.mode == "abstain") == (not i.expected) for i in items), len(items)),
         "fallback_rate": _ratio(sum(i.mode == "fallback" for i in items), len(items)),
@@ -113,13 +123,13 @@ def format_table(summary: dict[str, Any]) -> list[str]:
     def cell(v: Any) -> str:
         return f"{v:>10.3f}" if isinstance(v, float) else f"{'-' if v is None else v:>10}"
 
-    head = f"{'':<14}{'n':>5}  " + "".join(f"{m:>20}" for m in METRICS) + f"{'oos_presented':>15}"
+    head = f"{'':<14}{'n':>5}  " + "".join(f"{m:>29}" for m in METRICS) + f"{'oos_presented':>15}"
     lines = [f"answers ({summary['writer']} writer):", head]
     rows = [("all", summary), *summary["by_mode"].items()]
     for name, m in rows:
         lines.append(
             f"{name:<14}{m['n']:>5}  "
-            + "".join(f"{cell(m[k]):>20}" for k in METRICS)
+            + "".join(f"{cell(m[k]):>29}" for k in METRICS)
             + f"{m['oos_presented']:>15}"
         )
     if summary["fallback_reasons"]:

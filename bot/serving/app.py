@@ -17,6 +17,7 @@ from bot.serving.errors import install_error_handlers
 from bot.serving.feedback import SqliteFeedbackStore
 from bot.serving.ratelimit import make_limiter
 from bot.serving.routes import chat, draft, faq, feedback, health, openai, pages
+from bot.serving.routes.docs import install_docs
 from bot.serving.routes.pages import STATIC_DIR
 from bot.serving.runtime import Runtime, load_in_background
 from bot.settings import Settings, get_settings
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         summary="Cited answers from the JECC Water Standard Platform vendor FAQ (水道標準プラットフォーム).",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by install_docs from local assets instead of a CDN
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.runtime = Runtime.from_engine(engine, settings) if engine is not None else None
@@ -56,8 +59,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     for module in (health, chat, draft, faq, feedback, openai, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    install_docs(app)
 
-    # Added last = outermost: every response, errors included, gets a log line and CORS headers.
+    # The last added is the outermost: the access log sees every request, and even a refused
+    # oversized body gets CORS headers, so a widget on another origin can read the error.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -66,7 +72,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         expose_headers=["X-Request-ID", "Retry-After"],
         max_age=600,
     )
-    app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(AccessLogMiddleware, log_questions=settings.log_questions)
     configure_logging()
     return app

@@ -19,6 +19,7 @@ from bot.errors import BotError
 from bot.settings import Settings
 
 log = logging.getLogger("faqbot.serving")
+WARM_UP_QUESTION = "仮想サーバのディスク容量を変更したい"
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,13 @@ class Runtime:
 
     @classmethod
     def load(cls, settings: Settings) -> Runtime:
+        """Open data + index and answer one question, so the first user does not pay for warm-up
+        (tokenizer dictionary, embedder kernels: seconds on a cold process)."""
         from bot.wiring import open_engine
 
-        return cls.from_engine(open_engine(settings), settings)
+        runtime = cls.from_engine(open_engine(settings), settings)
+        runtime.service.answer(WARM_UP_QUESTION)
+        return runtime
 
 
 def reload_runtime(app: FastAPI) -> Runtime:

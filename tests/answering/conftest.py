@@ -32,7 +32,11 @@ def scripted(scripted_server: ScriptedLLM) -> Iterator[ScriptedLLM]:
 @pytest.fixture(scope="session")
 def llm_settings(settings: Settings, scripted_server: ScriptedLLM) -> Settings:
     return settings.model_copy(
-        update={"llm_base_url": scripted_server.base_url, "llm_timeout": LLM_TIMEOUT, "llm_model": "scripted-model"}
+        update={
+            "llm_base_url": scripted_server.base_url,
+            "llm_timeout": LLM_TIMEOUT,
+            "llm_model": "scripted-model",
+        }
     )
 
 

@@ -18,7 +18,9 @@ def _folder(tmp_path: Path, **files: str) -> Path:
 
 
 def test_render_substitutes_named_placeholders(tmp_path: Path) -> None:
-    prompts = PromptSet(_folder(tmp_path, greet="こんにちは、${name}様。料金は$$0です。\n"), required=("greet",))
+    prompts = PromptSet(
+        _folder(tmp_path, greet="こんにちは、${name}様。料金は$$0です。\n"), required=("greet",)
+    )
     assert prompts.render("greet", name="山田") == "こんにちは、山田様。料金は$0です。"
 
 
@@ -36,7 +38,7 @@ def test_unused_variable_is_an_error(tmp_path: Path) -> None:
 
 
 def test_missing_template_fails_when_the_set_is_built(tmp_path: Path) -> None:
-    with pytest.raises(PromptError, match="system.md"):
+    with pytest.raises(PromptError, match=r"system\.md"):
         PromptSet(_folder(tmp_path, entry="x"), required=("entry", "system"))
 
 

@@ -29,7 +29,9 @@ def test_entry_17_has_three_cases_after_an_intro(engine: Engine) -> None:
     assert split.sections[1].text.rstrip().endswith("⑤弊社にて削除対象のディスクを削除させていただきます。")
 
 
-@pytest.mark.parametrize(("no", "n_sections"), [(3, 2), (16, 2), (21, 2), (35, 2), (40, 2), (41, 2), (19, 3), (14, 3)])
+@pytest.mark.parametrize(
+    ("no", "n_sections"), [(3, 2), (16, 2), (21, 2), (35, 2), (40, 2), (41, 2), (19, 3), (14, 3)]
+)
 def test_bracket_headings_are_sections(engine: Engine, no: int, n_sections: int) -> None:
     split = split_sections(engine.entries[no].answer)
     assert len(split.sections) == n_sections
@@ -56,7 +58,9 @@ def test_answer_without_headings_is_all_intro(engine: Engine) -> None:
         (3, "ゲートウェイ装置と広域アプリの間の通信暗号化に使う証明書は誰が用意する？", 1),
     ],
 )
-def test_pick_the_case_asked_about(picker: SectionPicker, no: int, question: str, expected: int | None) -> None:
+def test_pick_the_case_asked_about(
+    picker: SectionPicker, no: int, question: str, expected: int | None
+) -> None:
     assert picker.pick(no, [question]) == expected
 
 

@@ -11,11 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.embedders.base import Embedder
-from bot.index import build_index, data_fingerprint
-from bot.index.negatives import load_negatives
-from bot.ingest import load_entries
+from bot.engine import Engine
 from bot.settings import ROOT
-from bot.text.synonyms import Synonyms
 
 # Enough entries for more than one embedding batch (32 texts), few enough to build quickly.
 SMALL_ENTRIES = 4
@@ -33,18 +30,6 @@ def _write_small_data(dest: Path) -> Path:
     return dest
 
 
-def build_from(data_dir: Path, index_dir: Path, embedder: Embedder) -> Path:
-    """Build index_dir from data_dir the way `faqbot index` does."""
-    return build_index(
-        load_entries(data_dir),
-        Synonyms.load(data_dir),
-        embedder,
-        index_dir,
-        data_fingerprint(data_dir),
-        negatives=load_negatives(data_dir),
-    )
-
-
 @pytest.fixture
 def small_data(tmp_path: Path) -> Path:
     """data/ with the first few real entries, the real synonyms and a few real negatives."""
@@ -52,12 +37,18 @@ def small_data(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def small_index(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> tuple[Path, Path]:
-    """(data_dir, index_dir) of a small index built once. Read only: copy it to change anything."""
+def small_engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Engine:
+    """Engine.open on small data and an empty index folder: the build-on-first-use path, once."""
     root = tmp_path_factory.mktemp("small_index")
     data_dir = _write_small_data(root / "data")
-    build_from(data_dir, root / "index", embedder)
-    return data_dir, root / "index"
+    return Engine.open(data_dir, root / "index", embedder)
+
+
+@pytest.fixture(scope="session")
+def small_index(small_engine: Engine) -> tuple[Path, Path]:
+    """(data_dir, index_dir) of the small index. Read only: use small_index_copy to change anything."""
+    index_dir = small_engine.index.path.parent
+    return index_dir.parent / "data", index_dir
 
 
 @pytest.fixture

@@ -77,7 +77,9 @@ def test_build_writes_self_describing_meta(small_index: tuple[Path, Path], embed
     assert set(loaded.dense_owner) == {e.no for e in entries}
 
 
-def test_index_vectors_are_the_embedder_document_vectors(small_index: tuple[Path, Path], embedder: Embedder) -> None:
+def test_index_vectors_are_the_embedder_document_vectors(
+    small_index: tuple[Path, Path], embedder: Embedder
+) -> None:
     small_data, index_dir = small_index
     loaded = load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data))
     docs = dense_docs(load_entries(small_data))
@@ -125,19 +127,28 @@ def test_current_pointing_at_a_missing_build_is_not_found(tmp_path: Path) -> Non
         current_build(tmp_path)
 
 
-def test_engine_open_builds_a_missing_index(small_data: Path, tmp_path: Path, embedder: Embedder) -> None:
-    index_dir = tmp_path / "not-yet"
-    engine = Engine.open(small_data, index_dir, embedder)
+def test_engine_open_builds_a_missing_index(small_engine: Engine, small_index: tuple[Path, Path]) -> None:
+    small_data, index_dir = small_index  # small_engine was opened on an empty index folder
     assert (index_dir / CURRENT_FILE).is_file()
-    assert engine.index.meta["data_hash"] == data_fingerprint(small_data)
-    with pytest.raises(IndexNotFoundError):
-        Engine.open(small_data, tmp_path / "other", embedder, build_if_missing=False)
+    assert small_engine.index.path == current_build(index_dir)
+    assert small_engine.index.meta["data_hash"] == data_fingerprint(small_data)
+    assert small_engine.index.entry_nos == tuple(e.no for e in load_entries(small_data))
     # The built index answers: each entry's own question retrieves that entry first.
-    for entry in engine.entries.values():
-        assert engine.retrieve(entry.question).hits[0].no == entry.no
+    for entry in small_engine.entries.values():
+        assert small_engine.retrieve(entry.question).hits[0].no == entry.no
 
 
-def test_failed_rebuild_keeps_the_previous_build(small_index_copy: tuple[Path, Path], embedder: Embedder) -> None:
+def test_engine_open_without_build_if_missing_raises(
+    small_data: Path, tmp_path: Path, embedder: Embedder
+) -> None:
+    with pytest.raises(IndexNotFoundError, match="faqbot index"):
+        Engine.open(small_data, tmp_path / "none", embedder, build_if_missing=False)
+    assert not (tmp_path / "none").exists()
+
+
+def test_failed_rebuild_keeps_the_previous_build(
+    small_index_copy: tuple[Path, Path], embedder: Embedder
+) -> None:
     small_data, index_dir = small_index_copy
     previous = current_build(index_dir)
     current_before = (index_dir / CURRENT_FILE).read_bytes()

@@ -7,7 +7,9 @@ from bot.models import Link
 
 
 def test_link_with_its_own_text_keeps_text_and_url() -> None:
-    text, links = html_to_text('<p>詳細は<a href="https://example.jp/spec.pdf">共通仕様書</a>をご覧ください。</p>')
+    text, links = html_to_text(
+        '<p>詳細は<a href="https://example.jp/spec.pdf">共通仕様書</a>をご覧ください。</p>'
+    )
     assert links == (Link(text="共通仕様書", url="https://example.jp/spec.pdf"),)
     assert "共通仕様書 (https://example.jp/spec.pdf)" in text
 

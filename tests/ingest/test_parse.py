@@ -23,7 +23,12 @@ def test_real_export_has_48_entries_numbered_1_to_48(parsed: ParsedExport) -> No
 
 
 def test_real_export_has_four_categories(parsed: ParsedExport) -> None:
-    assert {e.category for e in parsed.entries} == {"基本サービス", "IT基盤提供サービス", "閉域網サービス", "その他"}
+    assert {e.category for e in parsed.entries} == {
+        "基本サービス",
+        "IT基盤提供サービス",
+        "閉域網サービス",
+        "その他",
+    }
 
 
 def test_entry_22_sits_in_basic_services_between_infrastructure_entries(parsed: ParsedExport) -> None:
@@ -40,7 +45,9 @@ def test_publication_date_and_title_are_read(parsed: ParsedExport) -> None:
 
 def test_no_html_markup_left_in_plain_answers(parsed: ParsedExport) -> None:
     for e in parsed.entries:
-        assert not re.search(r"</?(p|ul|ol|li|a|br|div)\b", e.answer), f"No.{e.no} keeps markup: {e.answer[:80]}"
+        assert not re.search(r"</?(p|ul|ol|li|a|br|div)\b", e.answer), (
+            f"No.{e.no} keeps markup: {e.answer[:80]}"
+        )
         assert e.answer.strip() == e.answer and e.answer
 
 
@@ -63,7 +70,9 @@ def test_list_items_stand_on_their_own_lines(parsed: ParsedExport) -> None:
 
 def test_paragraphs_become_separate_lines(parsed: ParsedExport) -> None:
     for e in parsed.entries:
-        paragraphs = [re.sub(r"<[^>]+>", "", p).strip() for p in re.findall(r"<p>(.*?)</p>", e.answer_html, re.S)]
+        paragraphs = [
+            re.sub(r"<[^>]+>", "", p).strip() for p in re.findall(r"<p>(.*?)</p>", e.answer_html, re.S)
+        ]
         firsts = [p.split()[0] for p in paragraphs if p]
         for first in firsts:
             assert any(line.startswith(first) for line in e.answer.splitlines()), (e.no, first)
@@ -90,7 +99,9 @@ def test_answer_html_is_kept_as_published_with_its_typos(parsed: ParsedExport, r
         assert e.answer_html in raw
 
 
-def test_bom_and_windows_line_endings_parse_the_same(parsed: ParsedExport, raw_export: Path, tmp_path: Path) -> None:
+def test_bom_and_windows_line_endings_parse_the_same(
+    parsed: ParsedExport, raw_export: Path, tmp_path: Path
+) -> None:
     text = raw_export.read_text(encoding="utf-8")
     windows = tmp_path / "export_windows.txt"
     windows.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
@@ -199,13 +210,17 @@ def test_title_only_file_without_header_is_refused(tmp_path: Path) -> None:
     assert "header" in err.reason
 
 
-def test_missing_publication_date_is_refused(export_lines: list[str], write_export: Callable[..., Path]) -> None:
+def test_missing_publication_date_is_refused(
+    export_lines: list[str], write_export: Callable[..., Path]
+) -> None:
     lines = [line for line in export_lines if not line.startswith("掲載日")]
     err = _refused(write_export(lines))
     assert "掲載日" in err.reason
 
 
-def test_empty_answer_is_refused(export_lines: list[str], write_export: Callable[..., Path], line_of: LineOf) -> None:
+def test_empty_answer_is_refused(
+    export_lines: list[str], write_export: Callable[..., Path], line_of: LineOf
+) -> None:
     lineno = line_of(export_lines, 9)
     export_lines[lineno - 1] = export_lines[lineno - 1].rsplit("\t", 1)[0] + "\t  "
     err = _refused(write_export(export_lines))

@@ -24,9 +24,13 @@ def edited_export(export_lines: list[str], write_export: Callable[..., Path], li
     """The export re-published: No.12's answer edited, No.30 withdrawn, a new No.49 added."""
     i12 = line_of(export_lines, 12) - 1
     no, cat, question, answer = export_lines[i12].split("\t")
-    export_lines[i12] = "\t".join([no, cat, question, answer + " 詳しくはポータルのお知らせをご確認ください。"])
+    export_lines[i12] = "\t".join(
+        [no, cat, question, answer + " 詳しくはポータルのお知らせをご確認ください。"]
+    )
     del export_lines[line_of(export_lines, 30) - 1]
-    export_lines.append("49\tその他\t問い合わせ窓口の受付時間は何時から何時までですか。\t<p>平日9時から17時までです。</p>")
+    export_lines.append(
+        "49\tその他\t問い合わせ窓口の受付時間は何時から何時までですか。\t<p>平日9時から17時までです。</p>"
+    )
     return write_export(export_lines, "jecc_ws_platform_faq_2026-09-30.txt")
 
 
@@ -72,7 +76,9 @@ def test_first_ingest_into_an_empty_dir_adds_everything(raw_export: Path, tmp_pa
 
 
 def test_enrichment_is_merged(raw_export: Path, data_copy: Path) -> None:
-    records = [json.loads(line) for line in (data_copy / "enrichment.jsonl").read_text("utf-8").splitlines() if line]
+    records = [
+        json.loads(line) for line in (data_copy / "enrichment.jsonl").read_text("utf-8").splitlines() if line
+    ]
     (data_copy / "faq.jsonl").unlink()
     report = ingest_file(raw_export, data_copy)
     entries = {e.no: e for e in load_entries(data_copy)}
@@ -91,7 +97,7 @@ def test_malformed_enrichment_is_refused_and_data_untouched(raw_export: Path, da
     lines.insert(2, '{"alt_questions": ["番号がない"]}')
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     before = _snapshot(data_copy)
-    with pytest.raises(DataError, match=rf"enrichment\.jsonl:3\b"):
+    with pytest.raises(DataError, match=r"enrichment\.jsonl:3\b"):
         ingest_file(raw_export, data_copy)
     assert _snapshot(data_copy) == before
 
@@ -110,7 +116,9 @@ def test_refused_ingest_leaves_data_dir_byte_for_byte_untouched(
     assert not (data_copy / "raw" / bad.name).exists()
 
 
-def test_refused_shift_jis_ingest_leaves_data_untouched(raw_export: Path, tmp_path: Path, data_copy: Path) -> None:
+def test_refused_shift_jis_ingest_leaves_data_untouched(
+    raw_export: Path, tmp_path: Path, data_copy: Path
+) -> None:
     before = _snapshot(data_copy)
     bad = tmp_path / "sjis.txt"
     bad.write_bytes(raw_export.read_text("utf-8").encode("cp932"))

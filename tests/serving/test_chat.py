@@ -122,9 +122,12 @@ def test_invalid_json_and_oversized_bodies(client: TestClient) -> None:
     assert r.json()["error"]["type"] == "invalid_json"
     r = client.post("/api/chat", content=b"question=hi", headers={"content-type": "text/plain"})
     assert r.status_code in (400, 422)
-    r = client.post("/api/chat", json={"question": "あ" * 200_000})
+    r = client.post(
+        "/api/chat", json={"question": "あ" * 200_000}, headers={"Origin": "https://vendor.example"}
+    )
     assert r.status_code == 413
     assert "limit" in r.json()["error"]["message"]
+    assert r.headers["access-control-allow-origin"] == "*"  # readable by a widget on another origin
 
     def chunked() -> Iterator[bytes]:  # no Content-Length: counted while it is read
         yield b'{"question": "'

@@ -21,8 +21,8 @@ def test_parallel_chats_and_streams(live_url: str) -> None:
         return question, r.json()["citations"][0]["no"], r.json()["request_id"]
 
     def stream(question: str) -> tuple[str, int, str]:
-        with httpx.stream("POST", f"{live_url}/api/chat/stream", json={"question": question}, timeout=120) as r:
-            body = r.read().decode()
+        r = httpx.post(f"{live_url}/api/chat/stream", json={"question": question}, timeout=120)
+        body = r.text
         done = body.rsplit("event: done\ndata: ", 1)[1]
         reply = httpx.Response(200, content=done.strip()).json()
         return question, reply["reply"]["citations"][0]["no"], reply["request_id"]

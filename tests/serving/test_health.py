@@ -22,6 +22,19 @@ def test_probes_on_a_loaded_app(client: TestClient) -> None:
     assert client.get("/readyz").json()["entries"] == 48
 
 
+def test_docs_page_needs_no_network(client: TestClient) -> None:
+    """The platform's servers cannot reach a CDN: every asset /docs loads must come from us."""
+    import re
+
+    html = client.get("/docs").text
+    urls = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", html) + re.findall(r"url: ?'([^']+)'", html)
+    assets = [u for u in urls if u.endswith((".js", ".css", ".png"))]
+    assert assets, html
+    for url in assets:
+        assert url.startswith("/"), f"/docs loads {url} from outside"
+        assert client.get(url).status_code == 200, url
+
+
 def test_openapi_documents_every_endpoint(client: TestClient) -> None:
     assert "text/html" in client.get("/docs").headers["content-type"]
     paths = client.get("/openapi.json").json()["paths"]

@@ -46,6 +46,14 @@ def test_completion_cites_in_text_and_in_the_extra_field(oai: openai.OpenAI) -> 
     extra: dict[str, Any] = completion.model_extra["faqbot"]  # type: ignore[index]
     assert extra["mode"] == "extractive" and [c["no"] for c in extra["citations"]] == [17]
     assert completion.id == f"chatcmpl-{extra['request_id']}"
+    assert completion.model == "faqbot"
+
+
+def test_any_model_name_is_answered_by_faqbot(oai: openai.OpenAI) -> None:
+    # Clients often keep a default model name; the answer says who really answered.
+    messages: Any = [{"role": "user", "content": DISK}]
+    completion = oai.chat.completions.create(model="gpt-4o-mini", messages=messages)
+    assert completion.model == "faqbot" and "[No.17]" in (completion.choices[0].message.content or "")
 
 
 def test_history_travels_as_messages(oai: openai.OpenAI) -> None:

@@ -44,7 +44,16 @@ def test_key_in_header_or_bearer_is_accepted(make_app: AppFactory) -> None:
 
 def test_pages_and_probes_need_no_key(make_app: AppFactory) -> None:
     with TestClient(make_app(api_key="s3cret-key")) as c:
-        for path in ("/", "/desk", "/static/widget.js", "/static/widget.css", "/healthz", "/readyz", "/docs"):
+        for path in (
+            "/",
+            "/desk",
+            "/widget.js",
+            "/widget.css",
+            "/static/widget.js",
+            "/healthz",
+            "/readyz",
+            "/docs",
+        ):
             assert c.get(path).status_code == 200, path
 
 

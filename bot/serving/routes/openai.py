@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.models import Reply
 from bot.serving.chat_input import clean_text
 from bot.serving.deps import API_GUARDS, RequestIdDep, RuntimeDep, SettingsDep, StoreDep
-from bot.serving.openai_compat import CompletionRequest, completion, models_list, split_messages
+from bot.serving.openai_compat import MODEL_ID, CompletionRequest, completion, models_list, split_messages
 from bot.serving.openai_stream import openai_sse
 from bot.serving.recording import record_reply
 from bot.serving.sse import SSE_HEADERS
@@ -43,8 +43,8 @@ async def chat_completions(
     if not body.stream:
         _, reply = await run_in_threadpool(runtime.service.answer, question, history, None, settings.top_k)
         await run_in_threadpool(on_done, reply)
-        return completion(reply, request_id, body.model)
+        return completion(reply, request_id, MODEL_ID)
     events = runtime.service.stream(question, history, None, settings.top_k)
     first = await run_in_threadpool(next, events, None)
-    frames = openai_sse(first, events, request_id, body.model, on_done)
+    frames = openai_sse(first, events, request_id, MODEL_ID, on_done)
     return StreamingResponse(frames, media_type="text/event-stream", headers=SSE_HEADERS)

@@ -31,3 +31,18 @@ async def demo() -> FileResponse:
 @router.get("/desk")
 async def desk() -> FileResponse:
     return FileResponse(STATIC_DIR / "desk.html", headers=_HEADERS)
+
+
+# The embed tag points here: `<script src="https://HOST/widget.js">`; the script finds its CSS beside it.
+# A short cache so an upgraded widget reaches embedding sites within minutes.
+_ASSET_HEADERS = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
+
+
+@router.get("/widget.js")
+async def widget_js() -> FileResponse:
+    return FileResponse(STATIC_DIR / "widget.js", media_type="text/javascript", headers=_ASSET_HEADERS)
+
+
+@router.get("/widget.css")
+async def widget_css() -> FileResponse:
+    return FileResponse(STATIC_DIR / "widget.css", media_type="text/css", headers=_ASSET_HEADERS)

@@ -1,5 +1,5 @@
 /* faqbot chat widget. Embed with one tag:
- *   <script src="https://faqbot.example/static/widget.js" data-api="https://faqbot.example" defer></script>
+ *   <script src="https://faqbot.example/widget.js" data-api="https://faqbot.example" defer></script>
  * Options (data-*): api (default: where this file came from), lang ("ja" | "en"; default: the page's
  * <html lang>), api-key (sent as X-API-Key), open ("true" to start open).
  * Every piece of user or server text goes in through textContent: nothing is parsed as HTML.

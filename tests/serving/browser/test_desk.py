@@ -6,11 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, expect
 
 from bot.engine import Engine
 from bot.settings import ROOT, Settings
 
+pytestmark = pytest.mark.browser
 INQUIRY = (
     "お世話になっております。仮想サーバのディスク容量を変更したいのですが、どのような作業が発生しますか。\n"
     "また、固定回線を申し込む場合、どの程度の期間が必要でしょうか。\nよろしくお願いします。"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from bot.engine import Engine
 from bot.settings import ROOT, Settings
 
+pytestmark = pytest.mark.browser
 DOCS = ROOT / "docs"
 DISK = "仮想サーバのディスク容量を増やしたいです"
 PASSWORD = "ポータルのパスワードを忘れました"
@@ -53,8 +56,12 @@ def test_ask_expand_follow_up_and_rate(
     assert entry.locator(".fb-entry-a").text_content() == engine.entry(17).answer
     expect(entry.locator("a")).to_have_attribute("href", re.compile(r"^https://.*17$"))
 
-    follow = ask(page, "CPUの場合は？")
+    with page.expect_request("**/api/chat/stream") as sent:
+        follow = ask(page, "CPUの場合は？")
     expect(follow.locator(".fb-chip")).to_have_text(["[No.18]"])
+    history = json.loads(sent.value.post_data or "{}")["history"]
+    assert [t["role"] for t in history] == ["user", "assistant"]
+    assert history[0]["content"] == DISK and "[No.17]" in history[1]["content"]
 
     follow.locator(".fb-up").click()
     expect(follow.locator(".fb-feedback [role=status]")).to_have_text(
@@ -164,7 +171,7 @@ def test_embedded_on_another_origin_in_english(
     page: Page, live_url: str, host_page: Callable[[str], str]
 ) -> None:
     # No data-api: the widget talks to the server it was loaded from, across origins (CORS).
-    script = f'<script src="{live_url}/static/widget.js"></script>'
+    script = f'<script src="{live_url}/widget.js"></script>'
     url = host_page(f'<!doctype html><html lang="en"><body>{script}</body></html>')
     page.goto(url)
     expect(page.locator(".fb-launcher")).to_have_attribute("aria-label", "Open FAQ chat")
