@@ -12,7 +12,7 @@ from bot.index.negatives import load_negatives
 from bot.index.store import LoadedIndex
 from bot.ingest import load_entries
 from bot.models import FaqEntry, Retrieval, Turn
-from bot.retrieval.abstain import AbstainPolicy
+from bot.retrieval.abstain import AbstainPolicy, looks_like_injection
 from bot.retrieval.hybrid import HybridRetriever, RetrieverMode
 from bot.retrieval.multi import merge_parts
 from bot.text.segment import split_questions
@@ -77,7 +77,8 @@ class Engine:
     ) -> Retrieval:
         """Retrieve for a message; a message asking several things is answered part by part."""
         segments = split_questions(question)
-        if len(segments) <= 1:
+        # An attempt to override the instructions taints the whole message, not just its sentence.
+        if len(segments) <= 1 or looks_like_injection(question):
             return self.retriever.retrieve(question, k=k, category=category, history=history)
         parts = [self.retriever.retrieve(s, k=k, category=category, history=history) for s in segments]
         return merge_parts(question, parts, k)

@@ -52,9 +52,12 @@ class RecordingGenerator:
         self.raw: list[str] = []
 
     def complete(self, messages: Sequence[Message]) -> str:
-        text = self.inner.complete(messages)
-        self.raw.append(text)
-        return text
+        text = ""
+        try:
+            text = self.inner.complete(messages)
+            return text
+        finally:
+            self.raw.append(text)  # also when the call failed: the model was still asked
 
     def stream(self, messages: Sequence[Message]) -> Iterator[str]:
         pieces: list[str] = []

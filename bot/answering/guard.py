@@ -8,6 +8,11 @@ What counts as a citation (after NFKC, so ［No．17］ and ［Ｎｏ．１７�
   writes "FAQ No.99 によると" is inventing a source whatever the brackets.
 Numbers not retrieved are dropped from the citations; any of them makes the reply unusable
 (the text around it is a claim attributed to an entry we never showed), so the caller falls back.
+
+A writer may also name `required` entries (the LLM writer passes each question's best hit): a reply
+citing none of them cites only entries retrieval ranked lower — a base model that copies a number
+from the context block does exactly that, and with retrieval right at rank 1 about 99% of the time
+such a reply is far more often wrong than right.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ _DIGITS = re.compile(r"\d{1,3}")
 NO_CITATION = "no_citation"
 UNRETRIEVED_CITATION = "unretrieved_citation"
 EMPTY_REPLY = "empty_reply"
+MISSING_BEST_ENTRY = "missing_best_entry"
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,10 @@ def referenced_numbers(text: str) -> list[int]:
     return out
 
 
-def check(text: str, allowed: set[int] | frozenset[int]) -> Verdict:
-    """Judge a reply against the entries the writer was given."""
+def check(
+    text: str, allowed: set[int] | frozenset[int], required: set[int] | frozenset[int] = frozenset()
+) -> Verdict:
+    """Judge a reply against the entries the writer was given (and must cite one of, if `required`)."""
     if not text.strip():
         return Verdict(False, (), (), EMPTY_REPLY)
     cited = tuple(n for n in cited_numbers(text) if n in allowed)
@@ -79,6 +87,8 @@ def check(text: str, allowed: set[int] | frozenset[int]) -> Verdict:
         return Verdict(False, cited, unretrieved, UNRETRIEVED_CITATION)
     if not cited:
         return Verdict(False, (), (), NO_CITATION)
+    if required and not set(cited) & set(required):
+        return Verdict(False, cited, (), MISSING_BEST_ENTRY)
     return Verdict(True, cited, (), None)
 
 

@@ -2,7 +2,8 @@
 
 The model sees only the entries retrieval found (their numbers included) and the conversation so
 far. Whatever it writes goes through the citation guard; an unusable reply — no valid citation,
-an invented number, an empty reply, or any endpoint failure — is replaced by the extractive reply
+an invented number, none of the best entries cited, an empty reply, or any endpoint failure —
+is replaced by the extractive reply
 with mode "fallback" and the reason. When retrieval abstains the model is never called.
 
 Streaming shows text as it arrives but holds back anything that could still turn into a citation,
@@ -85,11 +86,12 @@ class LLMWriter:
         self, retrieval: Retrieval, history: tuple[Turn, ...] = (), template: str = "answer"
     ) -> Attempt:
         allowed = {h.no for h in self.context(retrieval)}
+        required = best_entries(retrieval)
         try:
             text = self._generator.complete(self.messages(retrieval, history, template))
         except GeneratorError as exc:
             return Attempt("", guard.Verdict(False, (), (), exc.reason), exc.detail)
-        verdict = guard.check(text, allowed)
+        verdict = guard.check(text, allowed, required)
         return Attempt(text.strip(), verdict, verdict.detail)
 
     def citations(self, retrieval: Retrieval, numbers: tuple[int, ...]) -> tuple[Citation, ...]:
@@ -150,7 +152,7 @@ class LLMWriter:
                     shown = safe
         except GeneratorError as exc:
             failure = (exc.reason, exc.detail)
-        verdict = guard.check(raw, allowed)
+        verdict = guard.check(raw, allowed, best_entries(retrieval))
         if failure is None and not verdict.ok:
             failure = (verdict.reason or guard.NO_CITATION, verdict.detail)
         if failure is not None:
@@ -159,6 +161,11 @@ class LLMWriter:
         reply = self._reply(retrieval, raw.strip(), verdict.cited)
         yield DeltaEvent(text=reply.text[shown:])
         yield DoneEvent(reply=reply)
+
+
+def best_entries(retrieval: Retrieval) -> set[int]:
+    """Each answerable question's top hit: a reply must cite at least one of them."""
+    return {p.hits[0].no for p in (retrieval.parts or (retrieval,)) if p.answerable and p.hits}
 
 
 def stream_reply(reply: Reply, chunk_chars: int = 24) -> Iterator[StreamEvent]:

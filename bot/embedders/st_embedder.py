@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -11,7 +12,8 @@ from bot.errors import EmbedderError
 
 
 class SentenceTransformerEmbedder:
-    def __init__(self, model: str, query_prompt: str = "", document_prompt: str = "") -> None:
+    def __init__(self, model: str | Path, query_prompt: str = "", document_prompt: str = "") -> None:
+        model = str(model)
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
@@ -29,7 +31,7 @@ class SentenceTransformerEmbedder:
         self._name = model
         self._query_prompt = query_prompt
         self._document_prompt = document_prompt
-        dim = self._model.get_sentence_embedding_dimension()
+        dim = self._model.get_embedding_dimension()
         if not dim:
             raise EmbedderError(f"model {model!r} does not report an embedding dimension")
         self._dim = int(dim)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import faiss
@@ -56,10 +58,9 @@ def build_index(
 
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
-    build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{data_hash[:8]}"
-    tmp = index_dir / f".{build.name}.tmp"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
+    # Unique per build: two builds in the same second (or two workers) must not collide.
+    build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{data_hash[:8]}-{uuid.uuid4().hex[:6]}"
+    tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=f".{build.name}.", suffix=".tmp"))
     try:
         docs = dense_docs(entries)
         dense = faiss.IndexFlatIP(embedder.dim)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from bot.models import FaqEntry
-from bot.text.normalize import normalize
+from bot.text.normalize import fix_published_typos, normalize
 from bot.text.synonyms import Synonyms
 from bot.text.tokenize import tokenize
 
@@ -45,8 +45,15 @@ def answer_passages(answer: str) -> list[str]:
 
 
 def dense_docs(entries: list[FaqEntry]) -> list[DenseDoc]:
+    """Texts to embed. Case is kept (e5 reads it) but the published typos are corrected."""
     docs: list[DenseDoc] = []
-    for e in entries:
+    for published in entries:
+        e = published.model_copy(
+            update={
+                "question": fix_published_typos(published.question),
+                "answer": fix_published_typos(published.answer),
+            }
+        )
         docs.append(DenseDoc(e.no, FIELD_QUESTION, e.question))
         docs.extend(DenseDoc(e.no, FIELD_ALT, q) for q in e.alt_questions)
         docs.extend(DenseDoc(e.no, FIELD_EN, q) for q in e.en_questions)

@@ -47,7 +47,8 @@ class _Collector(HTMLParser):
 def _tidy(text: str) -> str:
     # The export separates paragraphs with runs of spaces and sentences with one space.
     text = re.sub(r"[ \u3000]{2,}", "\n", text)
-    text = re.sub(r"([。：:])[ \u3000]+(?=\S)", r"\1\n", text)
+    # Only the full-width colon starts a value on its own line; "例: Modbus" stays together.
+    text = re.sub(r"([。：])[ \u3000]+(?=\S)", r"\1\n", text)
     text = re.sub(r"[ \t]+(?=[【①②③④⑤⑥⑦⑧⑨※])", "\n", text)
     text = text.replace("・・", "・")
     lines = [ln.strip() for ln in text.split("\n")]

@@ -12,6 +12,7 @@ from bot.models import FaqEntry
 
 HEADER = ("No.", "カテゴリ", "質問内容", "回答内容")
 _HEADER_TEXT = "<TAB>".join(HEADER)
+_ASCII_NUMBER = re.compile(r"^[0-9]{1,6}$")  # str.isdigit() also accepts ① and ²
 _PUBLISHED = re.compile(r"^掲載日[：:]\s*(\d{4})/(\d{1,2})/(\d{1,2})\s*$")
 
 
@@ -75,7 +76,7 @@ def _parse_record(path: Path, lineno: int, line: str, published: str, seen: dict
             str(path), lineno, f"expected {len(HEADER)} tab-separated columns, found {len(cols)}"
         )
     no_text, category, question, answer_html = (c.strip() for c in cols)
-    if not no_text.isdigit():
+    if not _ASCII_NUMBER.match(no_text):
         raise IngestError(str(path), lineno, f"No. must be a whole number, got {no_text!r}")
     no = int(no_text)
     if no in seen:

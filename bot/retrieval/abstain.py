@@ -84,15 +84,19 @@ class AbstainPolicy:
             raw = json.loads(path.read_text(encoding="utf-8"))
             if tuple(raw["features"]) != FEATURES:
                 raise DataError(f"{path} was fitted on other features: run `faqbot calibrate`")
-            return cls(
-                weights=tuple(raw["weights"]),
+            policy = cls(
+                weights=tuple(float(v) for v in raw["weights"]),
                 bias=float(raw["bias"]),
                 threshold=float(raw["threshold"]),
-                mean=tuple(raw["mean"]),
-                scale=tuple(raw["scale"]),
+                mean=tuple(float(v) for v in raw["mean"]),
+                scale=tuple(float(v) for v in raw["scale"]),
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise DataError(f"{path} is malformed ({exc}): run `faqbot calibrate`") from exc
+        sizes = {len(policy.weights), len(policy.mean), len(policy.scale)}
+        if sizes != {len(FEATURES)}:
+            raise DataError(f"{path} needs {len(FEATURES)} weights, means and scales: run `faqbot calibrate`")
+        return policy
 
     def to_json(self) -> str:
         return json.dumps(

@@ -15,9 +15,13 @@ PUBLISHED_TYPOS = {
 _SPACES = re.compile(r"\s+")
 
 
-def normalize(text: str) -> str:
-    """NFKC, lower-case, published typos fixed, whitespace folded."""
+def fix_published_typos(text: str) -> str:
     for wrong, right in PUBLISHED_TYPOS.items():
         text = text.replace(wrong, right)
-    text = unicodedata.normalize("NFKC", text).lower()
+    return text
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower-case, published typos fixed, whitespace folded."""
+    text = unicodedata.normalize("NFKC", fix_published_typos(text)).lower()
     return _SPACES.sub(" ", text).strip()

@@ -30,14 +30,13 @@ class _Sudachi:
     def __init__(self) -> None:
         from sudachipy import Dictionary, SplitMode
 
-        self._tokenizer = Dictionary(dict="core").create()
-        self._mode = SplitMode.A
+        self._tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.A)
 
     def tokens(self, text: str) -> list[str]:
         out: list[str] = []
         # Sudachi's tokenizer object is not safe to share between threads.
         with self._lock:
-            morphemes = list(self._tokenizer.tokenize(text, self._mode))
+            morphemes = list(self._tokenizer.tokenize(text))
             for m in morphemes:
                 pos = m.part_of_speech()[0]
                 surface = m.surface().strip()

@@ -55,6 +55,14 @@ def test_unusable_replies(text: str, reason: str, unretrieved: tuple[int, ...]) 
     assert verdict.unretrieved == unretrieved
 
 
+def test_a_reply_must_cite_one_of_the_required_entries() -> None:
+    # Retrieved, but only what retrieval ranked lower: the copied-a-number-from-context pattern.
+    verdict = guard.check("停止が必要です [No.18]", {17, 18, 16}, required={17})
+    assert not verdict.ok and verdict.reason == guard.MISSING_BEST_ENTRY and verdict.cited == (18,)
+    assert guard.check("[No.18] と [No.17]", {17, 18}, required={17}).ok
+    assert guard.check("[No.18]", {17, 18}, required={17, 18}).ok  # one per message is enough
+
+
 def test_unretrieved_citations_are_dropped_from_cited() -> None:
     verdict = guard.check("[No.17] と [No.99]", {17})
     assert verdict.cited == (17,) and verdict.unretrieved == (99,)

@@ -2,7 +2,8 @@
 
 Each failure mode ends in the documented mode and reason:
 normal → llm · stream → llm · unretrieved number → fallback/unretrieved_citation ·
-no citation → fallback/no_citation · empty → fallback/empty_reply · HTTP 500 → fallback/http_error ·
+no citation → fallback/no_citation · only a lower-ranked entry → fallback/missing_best_entry ·
+empty → fallback/empty_reply · HTTP 500 → fallback/http_error ·
 hang → fallback/timeout · malformed JSON → fallback/malformed_response ·
 nothing listening → fallback/connection_error. Abstain never calls the model.
 """
@@ -87,6 +88,16 @@ def test_streamed_unretrieved_citation_is_never_shown(
     assert done.reply.fallback_reason == "unretrieved_citation"
     assert "99" not in shown and "続き" not in shown  # stopped at the invented number
     assert shown.startswith("停止が必要です。[No.17]")
+
+
+def test_reply_citing_only_a_lower_ranked_entry_falls_back(
+    llm_service: AnswerService, scripted: ScriptedLLM, engine: Engine
+) -> None:
+    second = engine.retrieve(DISK).hits[1].no
+    scripted.enqueue(Scripted(content=f"サーバの停止・起動が伴います。[No.{second}]"))
+    _, reply = llm_service.answer(DISK)
+    assert reply.mode == "fallback" and reply.fallback_reason == "missing_best_entry"
+    assert [c.no for c in reply.citations] == [17]
 
 
 @pytest.mark.parametrize(

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
-from typing import Any
-
-import pytest
+from typing import TYPE_CHECKING, Any
 
 from bot.answering.extractive import ABSTAIN_JA
 
-from .conftest import Run
+if TYPE_CHECKING:
+    from .conftest import FirstAsk, Run
 
 
-@pytest.fixture(scope="module")
-def first_ask(run: Run, cli_home: Path) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """The module's first command, on an empty index folder. Returns the result and the folder before."""
-    before = sorted(p.name for p in (cli_home / "index").iterdir())
-    return run("ask", "--json", "閉域網用のSIMカードはどこが発行してくれますか？"), before
-
-
-def test_ask_builds_the_index_on_first_use(
-    first_ask: tuple[subprocess.CompletedProcess[str], list[str]], cli_home: Path
-) -> None:
+def test_ask_builds_the_index_on_first_use(first_ask: FirstAsk, cli_home: Path) -> None:
     result, before = first_ask
     assert result.returncode == 0, result.stderr
     assert before == []
@@ -31,7 +20,7 @@ def test_ask_builds_the_index_on_first_use(
     assert len(list((cli_home / "index").glob("build-*"))) == 1
 
 
-def test_ask_json_has_hits_and_citations(first_ask: tuple[subprocess.CompletedProcess[str], list[str]]) -> None:
+def test_ask_json_has_hits_and_citations(first_ask: FirstAsk) -> None:
     result, _ = first_ask
     out: dict[str, Any] = json.loads(result.stdout)
     hits = out["retrieval"]["hits"]

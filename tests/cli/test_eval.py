@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .conftest import Run
+if TYPE_CHECKING:
+    from .conftest import FirstAsk, Run
 
 CONTRACT = (
     "n", "n_in_scope", "n_out_of_scope", "recall@1", "recall@3", "recall@5", "mrr", "ndcg@10",
@@ -17,7 +18,12 @@ CONTRACT = (
 )  # fmt: skip
 
 ITEMS = [
-    {"id": "sim", "question": "閉域網用のSIMカードはどこが発行してくれますか？", "expected": [40], "kind": "casual"},
+    {
+        "id": "sim",
+        "question": "閉域網用のSIMカードはどこが発行してくれますか？",
+        "expected": [40],
+        "kind": "casual",
+    },
     {"id": "ram", "question": "VMのメモリ増やしたい", "expected": [18], "kind": "casual"},
     # Expects the NTP entry for a password question: a miss on purpose, so recall@1 is below 1.
     {"id": "wrong", "question": "ポータルのパスワドを忘れちゃった", "expected": [1], "kind": "trap"},
@@ -33,7 +39,10 @@ def questions(cli_home: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def evaluated(run: Run, questions: Path, cli_home: Path) -> tuple[subprocess.CompletedProcess[str], Path]:
+def evaluated(
+    run: Run, questions: Path, cli_home: Path, first_ask: FirstAsk
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    assert first_ask[0].returncode == 0  # the index is built
     baseline = cli_home / "baseline.json"
     return run("eval", "--questions", str(questions), "--json", "--write-baseline", str(baseline)), baseline
 
@@ -79,7 +88,7 @@ def test_eval_fails_when_a_metric_is_below_the_baseline(
     assert "Traceback" not in result.stderr
 
 
-def test_eval_with_a_bad_questions_file_names_the_line(run: Run, tmp_path: Path) -> None:
+def test_eval_with_a_bad_questions_file_names_the_line(run: Run, tmp_path: Path, first_ask: FirstAsk) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text(json.dumps(ITEMS[0]) + "\n{oops\n", encoding="utf-8")
     result = run("eval", "--questions", str(bad), "--json")

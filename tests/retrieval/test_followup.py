@@ -10,7 +10,14 @@ from bot.retrieval.followup import contextualize, is_elliptical
 
 @pytest.mark.parametrize(
     "question",
-    ["CPUの場合は？", "メモリだと？", "じゃあ固定回線なら", "What about memory?", "and the SIM card?", "RAMって"],
+    [
+        "CPUの場合は？",
+        "メモリだと？",
+        "じゃあ固定回線なら",
+        "What about memory?",
+        "and the SIM card?",
+        "RAMって",
+    ],
 )
 def test_elliptical_questions(question: str) -> None:
     assert is_elliptical(question)

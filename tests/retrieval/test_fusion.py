@@ -27,7 +27,9 @@ def test_rrf_weights_decide_between_disagreeing_lists() -> None:
     assert np.argmax(reciprocal_rank_fusion([a, b], [1.0, 0.5], k=1)) == 0
     assert np.argmax(reciprocal_rank_fusion([a, b], [0.5, 1.0], k=1)) == 1
     # k = 1: first place earns 1/2, second 1/3.
-    assert reciprocal_rank_fusion([a, b], [1.0, 0.5], k=1) == pytest.approx([1 / 2 + 0.5 / 3, 1 / 3 + 0.5 / 2])
+    assert reciprocal_rank_fusion([a, b], [1.0, 0.5], k=1) == pytest.approx(
+        [1 / 2 + 0.5 / 3, 1 / 3 + 0.5 / 2]
+    )
 
 
 def test_rrf_needs_one_weight_per_list() -> None:

@@ -6,6 +6,8 @@ generalises, not that it remembers the enrichment.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -52,7 +54,7 @@ def test_hits_are_ranked_and_bounded_by_k(engine: Engine) -> None:
         hits = engine.retrieve("仮想サーバのバックアップ", k=k).hits
         assert len(hits) == k
         assert [h.rank for h in hits] == list(range(1, k + 1))
-        assert all(a.score >= b.score for a, b in zip(hits, hits[1:], strict=False))
+        assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
         assert len({h.no for h in hits}) == k
 
 
@@ -64,7 +66,9 @@ def test_found_by_names_the_signals_that_ranked_the_entry_high(engine: Engine) -
     by_dense = sorted(hits, key=lambda h: -(h.dense or 0.0))
     by_lexical = sorted(hits, key=lambda h: -(h.lexical or 0.0))
     assert {h.no for h in hits if "dense" in h.found_by} == {h.no for h in by_dense[:5]}
-    assert {h.no for h in hits if "lexical" in h.found_by} == {h.no for h in by_lexical[:5] if (h.lexical or 0) > 0}
+    assert {h.no for h in hits if "lexical" in h.found_by} == {
+        h.no for h in by_lexical[:5] if (h.lexical or 0) > 0
+    }
     assert set(hits[0].found_by) == {"dense", "lexical"}
 
 

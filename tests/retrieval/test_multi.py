@@ -44,7 +44,12 @@ def test_abstaining_parts_come_after_answerable_ones() -> None:
 
 def test_all_parts_abstaining_abstains() -> None:
     merged = merge_parts(
-        "...", [_part("x", [1], answerable=False, confidence=0.2), _part("y", [2], answerable=False, confidence=0.3)], 5
+        "...",
+        [
+            _part("x", [1], answerable=False, confidence=0.2),
+            _part("y", [2], answerable=False, confidence=0.3),
+        ],
+        5,
     )
     assert not merged.answerable
     assert merged.reason == "low_confidence"

@@ -9,7 +9,11 @@ from bot.text.language import detect_language
 
 @pytest.mark.parametrize(
     "text",
-    ["How do I reset my portal password?", "Is there an NTP server on the platform", "Zabbix alerts: one address only?"],
+    [
+        "How do I reset my portal password?",
+        "Is there an NTP server on the platform",
+        "Zabbix alerts: one address only?",
+    ],
 )
 def test_english(text: str) -> None:
     assert detect_language(text) == "en"

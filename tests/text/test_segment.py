@@ -39,13 +39,19 @@ def test_a_single_question_stays_whole(text: str) -> None:
 
 
 def test_sentences_in_one_line_are_split_at_question_marks() -> None:
-    parts = split_questions("ウイルス対策ソフトの定義ファイルはどう更新しますか？OSのパッチはどう当てますか？")
+    parts = split_questions(
+        "ウイルス対策ソフトの定義ファイルはどう更新しますか？OSのパッチはどう当てますか？"
+    )
     assert parts == ["ウイルス対策ソフトの定義ファイルはどう更新しますか？", "OSのパッチはどう当てますか？"]
 
 
 def test_circled_and_bulleted_items_are_split() -> None:
     text = "①SIMの再発行はできますか\n②ルータは誰が手配しますか\n・通信量の上限はありますか"
-    assert split_questions(text) == ["SIMの再発行はできますか", "ルータは誰が手配しますか", "通信量の上限はありますか"]
+    assert split_questions(text) == [
+        "SIMの再発行はできますか",
+        "ルータは誰が手配しますか",
+        "通信量の上限はありますか",
+    ]
 
 
 def test_english_mail_greetings_are_dropped() -> None:
@@ -57,19 +63,16 @@ def test_empty_text_has_no_questions() -> None:
     assert split_questions("  \n ") == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: segment.py _BOILERPLATE drops any sentence of <=20 word characters ending in です "
-    "(meant for self-introductions like '山田です。'), and any sentence starting with 以上, so a "
-    "topic statement or a real question is lost",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
         # The example in segment._attach_context's own comment.
         ("VMを2台構築予定です。通信制約は？", "VMを2台構築予定です。通信制約は？"),
         ("ディスクを増やしたいです。\nあと、SIMは誰が発行しますか？", "ディスクを増やしたいです。"),
-        ("以上の構成で問題ないでしょうか？\nまた、SIMは誰が発行しますか？", "以上の構成で問題ないでしょうか？"),
+        (
+            "以上の構成で問題ないでしょうか？\nまた、SIMは誰が発行しますか？",
+            "以上の構成で問題ないでしょうか？",
+        ),
     ],
 )
 def test_short_statements_ending_in_desu_are_not_boilerplate(text: str, kept: str) -> None:

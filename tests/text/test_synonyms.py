@@ -25,15 +25,26 @@ def test_vm_maps_to_virtual_server(synonyms: Synonyms) -> None:
 
 @pytest.mark.parametrize(
     ("text", "canonical"),
-    [("Load Balancer の設定", "ロードバランサ"), ("ＲＡＭを増やしたい", "メモリ"), ("virtual machine の台数", "仮想サーバ")],
+    [
+        ("Load Balancer の設定", "ロードバランサ"),
+        ("ＲＡＭを増やしたい", "メモリ"),
+        ("virtual machine の台数", "仮想サーバ"),
+    ],
 )
-def test_ascii_and_english_variants_fire_as_whole_words(synonyms: Synonyms, text: str, canonical: str) -> None:
+def test_ascii_and_english_variants_fire_as_whole_words(
+    synonyms: Synonyms, text: str, canonical: str
+) -> None:
     assert canonical in synonyms.expand(normalize(text))
 
 
 @pytest.mark.parametrize(
     ("text", "canonical"),
-    [("dcimの設定", "データセンター"), ("programを修正", "メモリ"), ("vmwareのライセンス", "仮想サーバ"), ("abcdc", "データセンター")],
+    [
+        ("dcimの設定", "データセンター"),
+        ("programを修正", "メモリ"),
+        ("vmwareのライセンス", "仮想サーバ"),
+        ("abcdc", "データセンター"),
+    ],
 )
 def test_ascii_variants_do_not_fire_inside_other_words(synonyms: Synonyms, text: str, canonical: str) -> None:
     assert canonical not in synonyms.expand(normalize(text))
