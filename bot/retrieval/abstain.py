@@ -38,8 +38,37 @@ _INJECTION = re.compile(
 )
 
 
+# Asking the bot to produce something (code, a translation, a poem) is not a question about the FAQ.
+_TASK_REQUEST = re.compile(
+    r"\b(write|generate|create|compose|translate|summari[sz]e|draft)\b.{0,40}"
+    r"\b(code|query|script|function|program|poem|essay|story|song|email|letter|sql|regex|into)\b|"
+    r"(コード|プログラム|クエリ|関数|スクリプト|正規表現|SQL|詩|俳句|短歌|小説|作文|歌詞).{0,12}"
+    r"(書いて|作って|作成して|生成して|詠んで|考えて)|(翻訳|要約)して",
+    re.IGNORECASE,
+)
+# A question asking for an amount of money needs an entry that talks about cost at all.
+_ASKS_AMOUNT = re.compile(
+    r"いくら|幾ら|金額|値段|価格|見積|料金表|月額|年額|単価|"
+    r"\bhow much\b.{0,40}\b(cost|charge|pay|fee|price)|"
+    r"\bprices?\b|\bpricing\b|\bcosts?\b|\bquotes?\b|\bfees?\b",
+    re.IGNORECASE,
+)
+_MENTIONS_COST = re.compile(r"費用|料金|円|有償|無償|無料|課金")
+
+
 def looks_like_injection(question: str) -> bool:
     return _INJECTION.search(question) is not None
+
+
+def refusal_reason(question: str, top_entry_text: str) -> str | None:
+    """A rule that overrides the model: the question is not one the FAQ can answer, whatever it retrieved."""
+    if looks_like_injection(question):
+        return "instruction_override"
+    if _TASK_REQUEST.search(question):
+        return "task_request"
+    if _ASKS_AMOUNT.search(question) and not _MENTIONS_COST.search(top_entry_text):
+        return "amount_not_in_faq"
+    return None
 
 
 @dataclass(frozen=True)
@@ -120,11 +149,12 @@ class AbstainPolicy:
             z += w * (x - m) / s
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def decide(self, question: str, f: Features) -> tuple[bool, float, str]:
+    def decide(self, question: str, f: Features, top_entry_text: str = "") -> tuple[bool, float, str]:
         """(answerable, confidence, reason)."""
         p = self.probability(f)
-        if looks_like_injection(question):
-            return False, min(p, 0.05), "instruction_override"
+        refusal = refusal_reason(question, top_entry_text)
+        if refusal is not None:
+            return False, min(p, 0.05), refusal
         if p < self.threshold:
             return False, p, "low_confidence"
         return True, p, "ok"

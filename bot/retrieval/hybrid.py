@@ -58,6 +58,7 @@ class HybridRetriever:
         self._fusion = fusion
         by_no = {e.no: e for e in entries}
         self._category = [by_no[n].category for n in index.entry_nos]
+        self._answer = [by_no[n].answer for n in index.entry_nos]
 
     @property
     def mode(self) -> RetrieverMode:
@@ -156,7 +157,8 @@ class HybridRetriever:
         )
 
     def _decide(self, question: str, scored: _Scored, order: list[int]) -> tuple[bool, float, str]:
-        return self._policy.decide(question, self.features(scored, order))
+        top_answer = self._answer[order[0]] if order else ""
+        return self._policy.decide(question, self.features(scored, order), top_answer)
 
     def explain(self, question: str, history: tuple[Turn, ...] = ()) -> Features:
         """Features of the decision for one question (used by calibration and reports)."""

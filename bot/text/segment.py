@@ -14,7 +14,8 @@ _BOILERPLATE = re.compile(
     r"^(株式会社|有限会社|[\w・ー]+株式会社)|^[-=_＿ー—]{3,}|^(tel|mail|e-mail|電話)[:：]|"
     # "〇〇システムの田中です。" introduces; "VMを2台構築予定です。" (with を/が/に…) states a fact.
     r"^[^をがにはでへと、。？?]{1,20}(です|と申します)。?$|"
-    r"^(hello|hi|dear|regards|best regards|thanks|thank you)\b",
+    r"^(hello|hi|dear|regards|best regards|thanks|thank you)\b|"
+    r"(様|御中|各位)[。、]?$|^(以下|下記)の?[0-9０-９一二三四五六七八九十数]*(点|件)|^(質問|お問い合わせ|ご質問)(です|があります)",
     re.IGNORECASE,
 )
 _QUESTION_CUE = re.compile(
@@ -25,6 +26,8 @@ _QUESTION_CUE = re.compile(
 _NUMBERED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.．、]|[①-⑳]|[・\-*●■◆]|q\d+[.:：]?)\s*", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[。？?！!])\s*")
 _MIN_CHARS = 4
+# A question this short ("別料金ですか？") continues the one before it rather than asking anew.
+_FOLLOW_ON_CHARS = 10
 
 
 def split_questions(text: str) -> list[str]:
@@ -51,9 +54,11 @@ def _attach_context(segments: list[str], questions: list[str]) -> list[str]:
     out: list[str] = []
     pending = ""
     for s in segments:
-        if s in questions:
+        if s not in questions:
+            pending = f"{pending}{s}"
+        elif out and not pending and len(s) <= _FOLLOW_ON_CHARS:
+            out[-1] = f"{out[-1]}{s}"
+        else:
             out.append(f"{pending}{s}" if pending else s)
             pending = ""
-        else:
-            pending = f"{pending}{s}"
     return out

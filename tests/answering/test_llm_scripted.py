@@ -117,9 +117,10 @@ def test_reply_citing_only_a_lower_ranked_entry_falls_back(
 def test_unusable_replies_fall_back_to_extractive(
     llm_service: AnswerService, service: AnswerService, scripted: ScriptedLLM, script: Scripted, reason: str
 ) -> None:
+    retrieval = llm_service.engine.retrieve(DISK)
     scripted.enqueue(script)
     started = time.monotonic()
-    _, reply = llm_service.answer(DISK)
+    reply = llm_service.reply(retrieval)
     assert time.monotonic() - started < LLM_TIMEOUT + 2  # a hang costs the timeout, not the hang
     assert reply.mode == "fallback" and reply.fallback_reason == reason
     extractive = service.answer(DISK)[1]

@@ -97,19 +97,38 @@ def test_unknown_category_returns_nothing_and_abstains(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    "question",
+    ("question", "reason"),
     [
-        "来週の大阪は雨が降りますか？",
-        "JavaScriptで配列をソートする関数を書いて",
-        "おすすめのラーメン屋を教えて",
-        "Write me a haiku about spring",
+        ("来週の大阪は雨が降りますか？", "low_confidence"),
+        ("JavaScriptで配列をソートする関数を書いて", "task_request"),
+        ("おすすめのラーメン屋を教えて", "low_confidence"),
+        ("Write me a haiku about spring", "low_confidence"),
+        ("Please translate this sentence into Korean", "task_request"),
+        ("閉域網の固定回線は月額いくらですか", "amount_not_in_faq"),
+        ("How much does the Zabbix monitoring option cost?", "amount_not_in_faq"),
     ],
 )
-def test_abstains_on_out_of_scope_questions(engine: Engine, question: str) -> None:
+def test_abstains_on_out_of_scope_questions(engine: Engine, question: str, reason: str) -> None:
     result = engine.retrieve(question)
     assert not result.answerable
-    assert result.reason == "low_confidence"
+    assert result.reason == reason
     assert result.hits  # the nearest entries are still offered as suggestions
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Cost questions an entry does speak to ("included in the basic fee", "ask sales") are answered.
+        ("プラットフォーム障害の監視費用は基本サービス料金に含まれていますか", 4),
+        ("SIMを再発行するといくらかかりますか", 41),
+        # "How much" about time is not about money.
+        ("How much advance notice do you give before maintenance work?", 2),
+    ],
+)
+def test_cost_rule_leaves_answerable_questions_alone(engine: Engine, question: str, expected: int) -> None:
+    result = engine.retrieve(question)
+    assert result.answerable, result.reason
+    assert result.hits[0].no == expected
 
 
 @pytest.mark.parametrize(
