@@ -9,17 +9,7 @@ from typing import Any, cast
 import click
 
 from bot.cli.common import engine, settings
-
-_HEADLINE = [
-    "recall@1",
-    "recall@3",
-    "recall@5",
-    "mrr",
-    "ndcg@10",
-    "all_expected@5",
-    "abstain_oos",
-    "answer_in_scope",
-]
+from bot.evaluation.metrics import HEADLINE_METRICS
 
 
 @click.command(name="eval")
@@ -93,7 +83,7 @@ def _print_table(summary: dict[str, Any], results: list[Any], eng: Any) -> None:
         f"{summary['retriever']}: {summary['n']} items ({summary['n_in_scope']} in scope, "
         f"{summary['n_out_of_scope']} out of scope, {summary['n_multi']} multi)"
     )
-    click.echo("  ".join(f"{k} {summary[k]:.3f}" for k in _HEADLINE))
+    click.echo("  ".join(f"{k} {summary[k]:.3f}" for k in HEADLINE_METRICS))
     click.echo("")
     click.echo(
         f"{'kind':<14}{'n':>5}  "

@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-GATED = (
-    "recall@1",
-    "recall@3",
-    "recall@5",
-    "mrr",
-    "ndcg@10",
-    "all_expected@5",
-    "abstain_oos",
-    "answer_in_scope",
-)
+from bot.evaluation.metrics import HEADLINE_METRICS
+
+GATED = HEADLINE_METRICS
 DEFAULT_TOLERANCE = 0.02
 
 

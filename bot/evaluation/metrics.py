@@ -9,6 +9,18 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+# The headline retrieval metrics: printed, reported and gated by the baseline, in this order.
+HEADLINE_METRICS = (
+    "recall@1",
+    "recall@3",
+    "recall@5",
+    "mrr",
+    "ndcg@10",
+    "all_expected@5",
+    "abstain_oos",
+    "answer_in_scope",
+)
+
 
 def first_rank(ranked: Sequence[int], expected: Sequence[int]) -> int | None:
     """1-based rank of the first expected entry, or None."""

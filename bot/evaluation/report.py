@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.engine import Engine
-from bot.evaluation.metrics import hit_at, mean
+from bot.evaluation.metrics import HEADLINE_METRICS, hit_at, mean
 from bot.evaluation.runner import ItemResult, misses
 
 
@@ -112,19 +112,7 @@ def write_report(out_dir: Path, summary: dict[str, Any], results: list[ItemResul
         "",
         "| metric | value |",
         "|---|---|",
-        *[
-            f"| {k} | {summary[k]:.3f} |"
-            for k in (
-                "recall@1",
-                "recall@3",
-                "recall@5",
-                "mrr",
-                "ndcg@10",
-                "all_expected@5",
-                "abstain_oos",
-                "answer_in_scope",
-            )
-        ],
+        *[f"| {k} | {summary[k]:.3f} |" for k in HEADLINE_METRICS],
         "",
         "![recall by kind](recall_by_kind.png)",
         "",

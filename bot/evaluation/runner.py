@@ -9,7 +9,14 @@ from pydantic import BaseModel
 
 from bot.engine import Engine
 from bot.evaluation.dataset import EvalItem
-from bot.evaluation.metrics import all_at, first_rank, hit_at, mean, ndcg_at, reciprocal_rank
+from bot.evaluation.metrics import (
+    all_at,
+    first_rank,
+    hit_at,
+    mean,
+    ndcg_at,
+    reciprocal_rank,
+)
 
 DEPTH = 10
 
