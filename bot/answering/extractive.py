@@ -9,6 +9,7 @@ as published (the FAQ has no English version and a paraphrase would no longer be
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.answering.base import Linker
@@ -198,7 +199,13 @@ def bare(heading: str) -> str:
     return heading.strip().removeprefix("【").removesuffix("】").rstrip("。")
 
 
+_USER_REFERENCE = re.compile(r"([NnＮｎ][OoＯｏ])\s*[.．]\s*([0-9０-９]+)")
+
+
 def label(question: str) -> str:
-    """A user's question shortened to quote it back on one line."""
-    one_line = " ".join(question.split())
+    """A user's question shortened to quote it back on one line.
+
+    "No.3" typed by the user is defused ("No 3"): quoted back, it must not read as our citation.
+    """
+    one_line = _USER_REFERENCE.sub(r"\1 \2", " ".join(question.split()))
     return one_line if len(one_line) <= _LABEL_CHARS else one_line[: _LABEL_CHARS - 1] + "…"

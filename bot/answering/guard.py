@@ -22,13 +22,13 @@ import unicodedata
 from dataclasses import dataclass
 
 # "No" then an optional dot, then the number: after NFKC, "No．１７" is "No.17".
-_NUM = r"no\.?\s*(\d{1,3})"
+_NUM = r"no\.?\s*(\d+)"
 _BRACKETED = re.compile(
-    r"[\[【]\s*(" + _NUM + r"(?:\s*[,、・/]\s*(?:no\.?\s*)?\d{1,3})*)\s*[\]】]", re.IGNORECASE
+    r"[\[【]\s*(" + _NUM + r"(?:\s*[,、・/]\s*(?:no\.?\s*)?\d+)*)\s*[\]】]", re.IGNORECASE
 )
 # Bare references need the dot ("No.17"): English "no 24-hour support" is not a reference.
-_BARE = re.compile(r"(?<![a-z0-9])no\.\s*(\d{1,3})(?!\d)", re.IGNORECASE)
-_DIGITS = re.compile(r"\d{1,3}")
+_BARE = re.compile(r"(?<![a-z0-9])no\.\s*(\d+)", re.IGNORECASE)
+_DIGITS = re.compile(r"\d+")
 
 # Fallback reasons the guard itself produces (the generator adds timeout, http_error, ...).
 NO_CITATION = "no_citation"
@@ -52,7 +52,9 @@ class Verdict:
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
+    # Invisible format characters (zero-width space, joiners) must not hide a number from us.
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
 
 
 def cited_numbers(text: str) -> list[int]:
@@ -110,7 +112,7 @@ def safe_prefix_length(text: str) -> int:
         and len(folded) - opener < 40
     ):
         cut = opener
-    tail = re.search(r"n(?:o\.?\s*\d{0,3})?$", folded, re.IGNORECASE)
+    tail = re.search(r"n(?:o\.?\s*\d*)?$", folded, re.IGNORECASE)
     if tail is not None:
         cut = min(cut, tail.start())
     return cut

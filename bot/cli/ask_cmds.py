@@ -18,6 +18,8 @@ def ask(question: str, top_k: int, category: str | None, as_json: bool) -> None:
     """Answer QUESTION from the FAQ: the top entries and a cited reply."""
     from bot.answering.service import answer_from_settings
 
+    if not question.strip():
+        raise click.BadParameter("the question is empty: give some text", param_hint="QUESTION")
     s = settings()
     eng = engine()
     if category is not None and category not in eng.categories:

@@ -21,7 +21,7 @@ def ingest(export: Path | None) -> None:
     report = ingest_file(path, s.data_dir)
     click.echo(f"ingested {path} -> {s.data_dir / 'faq.jsonl'}")
     click.echo(report.summary())
-    if report.changed:
+    if report.data_changed:
         click.echo("data changed: run `faqbot index`, then restart the server")
 
 

@@ -17,6 +17,7 @@ from bot.models import FaqEntry
 FAQ_FILE = "faq.jsonl"
 ENRICHMENT_FILE = "enrichment.jsonl"
 RAW_DIR = "raw"
+SOURCE_FILE = "SOURCE"  # in data/raw: the export the current faq.jsonl was made from
 _ENRICH_FIELDS = ("alt_questions", "en_questions", "keywords")
 
 
@@ -28,6 +29,7 @@ class ChangeReport:
     total: int = 0
     published: str = ""
     unenriched: list[int] = field(default_factory=list)
+    data_changed: bool = False  # faq.jsonl differs (entries or our enrichment): the index is stale
 
     @property
     def changed(self) -> bool:
@@ -99,6 +101,8 @@ def ingest_file(raw_path: Path, data_dir: Path) -> ChangeReport:
         e.no: e.model_copy(update=enrichment.get(e.no, {}))
         for e in sorted(parsed.entries, key=lambda e: e.no)
     }
+    body = "".join(e.model_dump_json() + "\n" for e in new.values())
+    faq_path = data_dir / FAQ_FILE
     report = ChangeReport(
         added=sorted(set(new) - set(old)),
         removed=sorted(set(old) - set(new)),
@@ -106,6 +110,7 @@ def ingest_file(raw_path: Path, data_dir: Path) -> ChangeReport:
         total=len(new),
         published=parsed.published,
         unenriched=sorted(n for n in new if n not in enrichment),
+        data_changed=not faq_path.is_file() or faq_path.read_text(encoding="utf-8") != body,
     )
     raw_copy = data_dir / RAW_DIR / raw_path.name
     if raw_path.resolve() != raw_copy.resolve():
@@ -113,13 +118,18 @@ def ingest_file(raw_path: Path, data_dir: Path) -> ChangeReport:
         tmp = raw_copy.with_suffix(raw_copy.suffix + ".tmp")
         shutil.copyfile(raw_path, tmp)
         tmp.replace(raw_copy)
-    body = "".join(e.model_dump_json() + "\n" for e in new.values())
-    atomic_write_text(data_dir / FAQ_FILE, body)
+    atomic_write_text(faq_path, body)
+    atomic_write_text(data_dir / RAW_DIR / SOURCE_FILE, raw_copy.name + "\n")
     return report
 
 
 def latest_raw_export(data_dir: Path) -> Path:
-    """The newest raw export kept in data/raw (file names carry the publication date)."""
+    """The export data/faq.jsonl was last made from (or, before any ingest, the newest one kept)."""
+    source = data_dir / RAW_DIR / SOURCE_FILE
+    if source.is_file():
+        path = data_dir / RAW_DIR / source.read_text(encoding="utf-8").strip()
+        if path.is_file():
+            return path
     files = sorted((data_dir / RAW_DIR).glob("*.txt"))
     if not files:
         raise DataError(f"no raw export in {data_dir / RAW_DIR}: pass the export's path to `faqbot ingest`")

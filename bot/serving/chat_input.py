@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.engine import Engine
@@ -33,15 +34,18 @@ def clean_text(text: str, limit: int, what: str = "question") -> str:
     return stripped
 
 
+def check_history_lengths(history: Sequence[TurnIn | Turn], limit: int, field: str) -> None:
+    """Earlier user turns are searched again for follow-ups, so they obey the question's limit."""
+    for i, turn in enumerate(history):
+        if turn.role == "user" and len(turn.content) > limit:
+            raise InvalidRequestError(f"{field}.{i}.content: a user turn is limited to {limit} characters")
+
+
 def chat_input(
     question: str, history: list[TurnIn], category: str | None, settings: Settings, engine: Engine
 ) -> ChatInput:
     cleaned = clean_text(question, settings.max_question_chars)
-    for i, turn in enumerate(history):
-        if turn.role == "user" and len(turn.content) > settings.max_question_chars:
-            raise InvalidRequestError(
-                f"history.{i}.content: a user turn is limited to {settings.max_question_chars} characters"
-            )
+    check_history_lengths(history, settings.max_question_chars, "history")
     if category is not None and category not in engine.categories:
         raise InvalidRequestError(f"unknown category {category!r}; one of: {', '.join(engine.categories)}")
     turns = tuple(Turn(role=t.role, content=t.content) for t in history)

@@ -21,7 +21,18 @@ def fix_published_typos(text: str) -> str:
     return text
 
 
+def strip_invisible(text: str) -> str:
+    """Drop control and format characters: the C embedder stops reading at a NUL."""
+    out = []
+    for c in text:
+        category = unicodedata.category(c)
+        if category == "Cf":  # zero-width characters sit inside words: remove
+            continue
+        out.append(" " if category == "Cc" and c not in "\n\t" else c)
+    return "".join(out)
+
+
 def normalize(text: str) -> str:
-    """NFKC, lower-case, published typos fixed, whitespace folded."""
-    text = unicodedata.normalize("NFKC", fix_published_typos(text)).lower()
+    """NFKC, lower-case, published typos fixed, invisible characters dropped, whitespace folded."""
+    text = strip_invisible(unicodedata.normalize("NFKC", fix_published_typos(text))).lower()
     return _SPACES.sub(" ", text).strip()

@@ -13,13 +13,13 @@ _BOILERPLATE = re.compile(
     r"^以上(です|となります)?[。、]?$|^以上、?よろしく|^(何卒|取り急ぎ)|^ご確認.*お願い|^ご回答.*お願い|^お忙しい(ところ|中)|^突然の|"
     r"^(株式会社|有限会社|[\w・ー]+株式会社)|^[-=_＿ー—]{3,}|^(tel|mail|e-mail|電話)[:：]|"
     # "〇〇システムの田中です。" introduces; "VMを2台構築予定です。" (with を/が/に…) states a fact.
-    r"^[^をがにはでへと、。？?]{1,20}(です|と申します)。?$|"
+    r"^(?!.*たい)[^をがにはでへとも、。？?]{1,20}(です|と申します)。?$|"
     r"^(hello|hi|dear|regards|best regards|thanks|thank you)\b|"
     r"(様|御中|各位)[。、]?$|^(以下|下記)の?[0-9０-９一二三四五六七八九十数]*(点|件)|^(質問|お問い合わせ|ご質問)(です|があります)",
     re.IGNORECASE,
 )
 _QUESTION_CUE = re.compile(
-    r"[？?]|か[。．.]?$|ください|下さい|教えて|知りたい|たい(の|ん)?です|でしょうか|ますか|ですか|"
+    r"[？?]|か[。．.]?$|ください|下さい|教えて|知りたい|たい(の|ん)?です|たい[。．.！!]?$|でしょうか|ますか|ですか|"
     r"可能|できる|どう|いつ|誰|どこ|何|\b(how|what|when|where|who|which|can|could|is|are|do|does|will)\b",
     re.IGNORECASE,
 )
@@ -27,7 +27,7 @@ _NUMBERED = re.compile(r"^\s*(?:[(（]?\d{1,2}[)）.．、]|[①-⑳]|[・\-*●
 _SENTENCE_END = re.compile(r"(?<=[。？?！!])\s*")
 _MIN_CHARS = 4
 # A question this short ("別料金ですか？") continues the one before it rather than asking anew.
-_FOLLOW_ON_CHARS = 10
+_FOLLOW_ON_CHARS = 8
 
 
 def split_questions(text: str) -> list[str]:
@@ -61,4 +61,4 @@ def _attach_context(segments: list[str], questions: list[str]) -> list[str]:
         else:
             out.append(f"{pending}{s}" if pending else s)
             pending = ""
-    return out
+    return out  # statements after the last question are sign-offs and signatures

@@ -52,6 +52,11 @@ def _sudachi() -> _Sudachi:
     return _Sudachi()
 
 
+# Sudachi refuses inputs over ~49 KB; questions are capped far below that at the edges, but a
+# follow-up adds earlier turns, so cap here too (3 bytes per character in UTF-8).
+MAX_TOKENIZE_CHARS = 12_000
+
+
 def tokenize(text: str) -> list[str]:
     """Content-word tokens of already-normalised or raw text (normalised here again, cheaply)."""
-    return _sudachi().tokens(normalize(text))
+    return _sudachi().tokens(normalize(text)[:MAX_TOKENIZE_CHARS])

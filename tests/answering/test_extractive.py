@@ -188,3 +188,12 @@ def test_service_can_be_shared_between_threads(service: AnswerService) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         parallel = list(pool.map(lambda q: service.answer(q)[1].text, questions))
     assert parallel == sequential
+
+
+def test_a_number_typed_by_the_user_is_not_taken_for_a_citation(service: AnswerService) -> None:
+    # The user's words are quoted back in multi-part replies; "No.3" there must not trip the guard.
+    _, reply = service.answer(
+        "No.3の内容は？仮想サーバのディスク容量を変更したい。閉域網の回線速度はどのくらいですか。"
+    )
+    assert reply.mode == "extractive", reply.fallback_reason
+    assert 17 in [c.no for c in reply.citations]

@@ -98,3 +98,17 @@ def test_streaming_never_shows_part_of_an_invented_number() -> None:
         assert "[No.1" not in shown.replace("[No.17]", "")  # never half a citation
     assert stopped
     assert shown.endswith("詳しくは ") and "172" not in shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[No.17] 詳細は [No.0099] をご覧ください。",  # leading zeros, four digits
+        "[No.17] 参考: No.1234",
+        "[No.17] 参考: No.\u200b99",  # a zero-width space must not hide the number
+    ],
+)
+def test_numbers_the_guard_must_see_through(text: str) -> None:
+    verdict = guard.check(text, allowed={17})
+    assert not verdict.ok
+    assert verdict.reason == guard.UNRETRIEVED_CITATION

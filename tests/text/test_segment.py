@@ -77,3 +77,18 @@ def test_empty_text_has_no_questions() -> None:
 )
 def test_short_statements_ending_in_desu_are_not_boilerplate(text: str, kept: str) -> None:
     assert kept in split_questions(text)
+
+
+def test_requests_written_as_wishes_are_questions_too() -> None:
+    mail = "1. VMのCPUを増やしたい\n2. 閉域網の回線速度は？\n3. ディスクも増やしたいです。"
+    assert split_questions(mail) == [
+        "VMのCPUを増やしたい",
+        "閉域網の回線速度は？",
+        "ディスクも増やしたいです。",
+    ]
+
+
+def test_a_very_short_question_continues_the_previous_one() -> None:
+    assert split_questions("アプリサーバ間の通信に制約はありますか。別料金ですか？") == [
+        "アプリサーバ間の通信に制約はありますか。別料金ですか？"
+    ]

@@ -37,3 +37,9 @@ def test_stopwords_never_come_out() -> None:
 def test_numbers_and_versions_survive() -> None:
     tokens = tokenize("Windows Server 2022 と RHEL9.4")
     assert "2022" in tokens and "windows" in tokens
+
+
+def test_very_long_text_is_tokenized_without_error() -> None:
+    # Sudachi refuses inputs over ~49 KB; follow-ups can concatenate long turns.
+    tokens = tokenize("仮想サーバのディスク" + "あ" * 40_000)
+    assert "ディスク" in tokens

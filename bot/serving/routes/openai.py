@@ -9,7 +9,7 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.models import Reply
-from bot.serving.chat_input import clean_text
+from bot.serving.chat_input import check_history_lengths, clean_text
 from bot.serving.deps import API_GUARDS, RequestIdDep, RuntimeDep, SettingsDep, StoreDep
 from bot.serving.openai_compat import MODEL_ID, CompletionRequest, completion, models_list, split_messages
 from bot.serving.openai_stream import openai_sse
@@ -36,6 +36,7 @@ async def chat_completions(
     """The last user message is the question; earlier user/assistant messages are the history."""
     text, history = split_messages(body.messages)
     question = clean_text(text, settings.max_question_chars)
+    check_history_lengths(history, settings.max_question_chars, "messages")
 
     def on_done(reply: Reply) -> None:
         record_reply(store, request, request_id, "openai", question, reply)
