@@ -134,7 +134,7 @@ def bench(questions: Path, repeat: int, as_json: bool) -> None:
     click.echo(f"{report['n_questions']} questions x {repeat}")
     for name, lat in report["latency"].items():
         ratio = f"  ({lat['p50_vs_dense']:.2f}x dense)" if "p50_vs_dense" in lat else ""
-        click.echo(f"  {name:<7} p50 {lat['p50_ms']:6.2f} ms  p95 {lat['p95_ms']:6.2f} ms{ratio}")
+        click.echo(f"  {name:<22} p50 {lat['p50_ms']:6.2f} ms  p95 {lat['p95_ms']:6.2f} ms{ratio}")
     click.echo(f"index build       {report['build_s']:.2f} s")
     click.echo(f"cold start to first answer {report['cold_start_s']:.2f} s  [target <= 3 s]")
     click.echo(f"peak RSS of a loaded engine {report['peak_rss_mb']:.0f} MB  [target <= 400 MB]")

@@ -39,10 +39,10 @@ class Signals:
         indptr = np.asarray(bm25.scores["indptr"])
         indices = np.asarray(bm25.scores["indices"])
         self._df = np.diff(indptr).astype(np.float64)
-        self._doc_terms: list[set[int]] = [set() for _ in range(n_docs)]
+        # term x entry incidence, for the IDF coverage of a question by each entry in one product.
+        self._term_docs = np.zeros((len(indptr) - 1, n_docs), dtype=np.float64)
         for term_id in range(len(indptr) - 1):
-            for doc in indices[indptr[term_id] : indptr[term_id + 1]]:
-                self._doc_terms[int(doc)].add(term_id)
+            self._term_docs[term_id, indices[indptr[term_id] : indptr[term_id + 1]]] = 1.0
         self._n_docs = n_docs
 
     def dense(self, text: str) -> DenseScores:
@@ -74,12 +74,10 @@ class Signals:
         ids = [self._vocab.get(t) for t in unique]
         weights = np.array([self.idf(i) for i in ids])
         total = float(weights.sum()) or 1.0
+        known = [(i, term_id) for i, term_id in enumerate(ids) if term_id is not None]
         coverage = np.zeros(self._n_docs)
-        for term_id, w in zip(ids, weights, strict=True):
-            if term_id is None:
-                continue
-            for d in range(self._n_docs):
-                if term_id in self._doc_terms[d]:
-                    coverage[d] += w
+        if known:
+            rows = self._term_docs[[term_id for _, term_id in known]]
+            coverage = weights[[i for i, _ in known]] @ rows
         unknown = sum(w for i, w in zip(ids, weights, strict=True) if i is None) / total
         return scores, coverage / total, float(unknown)

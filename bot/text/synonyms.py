@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,19 +34,25 @@ class Synonyms:
         pairs.sort(key=lambda p: -len(p[0]))
         return cls(tuple(pairs))
 
+    def __post_init__(self) -> None:
+        # Compiled once: expand() runs on every query and there are hundreds of variants.
+        object.__setattr__(self, "_matchers", tuple((_matcher(v), c) for v, c in self.pairs))
+
     def expand(self, normalized_text: str) -> str:
         """Append the canonical form of every variant found; the original words stay for matching."""
         found: list[str] = []
-        for variant, canonical in self.pairs:
+        matchers: tuple[tuple[Callable[[str], bool], str], ...] = self._matchers  # type: ignore[attr-defined]
+        for contains, canonical in matchers:
             if canonical in normalized_text or canonical in found:
                 continue
-            if _contains(normalized_text, variant):
+            if contains(normalized_text):
                 found.append(canonical)
         return normalized_text if not found else normalized_text + " " + " ".join(found)
 
 
-def _contains(text: str, variant: str) -> bool:
+def _matcher(variant: str) -> Callable[[str], bool]:
     if variant.isascii():
         # ASCII abbreviations must stand alone: "dc" must not fire inside "dcim" or "abc".
-        return re.search(rf"(?<![a-z0-9]){re.escape(variant)}(?![a-z0-9])", text) is not None
-    return variant in text
+        pattern = re.compile(rf"(?<![a-z0-9]){re.escape(variant)}(?![a-z0-9])")
+        return lambda text: pattern.search(text) is not None
+    return lambda text: variant in text
