@@ -9,7 +9,7 @@ import numpy as np
 
 from bot.engine import Engine
 from bot.evaluation.dataset import EvalItem
-from bot.retrieval.abstain import AbstainPolicy, refusal_reason
+from bot.retrieval.abstain import AbstainPolicy
 
 _L2 = 0.05
 _STEPS = 4000
@@ -31,11 +31,10 @@ def fit_policy(engine: Engine, items: list[EvalItem], target_answer: float) -> t
     """Returns the policy and a short report of how it does on the calibration set itself."""
     feats, labels = [], []
     for item in items:
-        top = engine.retrieve(item.question, k=1, history=item.history)
-        top_answer = engine.entries[top.hits[0].no].answer if top.hits else ""
-        if refusal_reason(item.question, top_answer) is not None:
+        features, refusal = engine.retriever.explain(item.question, item.history)
+        if refusal is not None:
             continue  # refused by rule, whatever the model says
-        feats.append(engine.retriever.explain(item.question, item.history).vector())
+        feats.append(features.vector())
         labels.append(1.0 if item.expected else 0.0)
     x = np.array(feats)
     y = np.array(labels)

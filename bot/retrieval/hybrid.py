@@ -10,7 +10,7 @@ import numpy as np
 from bot.embedders.base import Embedder
 from bot.index.store import LoadedIndex
 from bot.models import FaqEntry, Hit, Language, Retrieval, Turn
-from bot.retrieval.abstain import AbstainPolicy, Features
+from bot.retrieval.abstain import AbstainPolicy, Features, refusal_reason
 from bot.retrieval.followup import contextualize, is_elliptical
 from bot.retrieval.fusion import Scores, convex_combination, reciprocal_rank_fusion
 from bot.retrieval.signals import Signals
@@ -157,10 +157,13 @@ class HybridRetriever:
         )
 
     def _decide(self, question: str, scored: _Scored, order: list[int]) -> tuple[bool, float, str]:
-        top_answer = self._answer[order[0]] if order else ""
-        return self._policy.decide(question, self.features(scored, order), top_answer)
+        return self._policy.decide(question, self.features(scored, order), self._top_answer(order))
 
-    def explain(self, question: str, history: tuple[Turn, ...] = ()) -> Features:
-        """Features of the decision for one question (used by calibration and reports)."""
+    def _top_answer(self, order: list[int]) -> str:
+        return self._answer[order[0]] if order else ""
+
+    def explain(self, question: str, history: tuple[Turn, ...] = ()) -> tuple[Features, str | None]:
+        """The decision's features for one question, and the rule refusing it if any (for calibration)."""
         scored, _, _ = self._scored_for(question, history)
-        return self.features(scored, [int(i) for i in np.argsort(-scored.fused, kind="stable")])
+        order = [int(i) for i in np.argsort(-scored.fused, kind="stable")]
+        return self.features(scored, order), refusal_reason(question, self._top_answer(order))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.errors import DataError
@@ -34,15 +35,15 @@ class Synonyms:
         pairs.sort(key=lambda p: -len(p[0]))
         return cls(tuple(pairs))
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _matchers(self) -> tuple[tuple[Callable[[str], bool], str], ...]:
         # Compiled once: expand() runs on every query and there are hundreds of variants.
-        object.__setattr__(self, "_matchers", tuple((_matcher(v), c) for v, c in self.pairs))
+        return tuple((_matcher(v), c) for v, c in self.pairs)
 
     def expand(self, normalized_text: str) -> str:
         """Append the canonical form of every variant found; the original words stay for matching."""
         found: list[str] = []
-        matchers: tuple[tuple[Callable[[str], bool], str], ...] = self._matchers  # type: ignore[attr-defined]
-        for contains, canonical in matchers:
+        for contains, canonical in self._matchers:
             if canonical in normalized_text or canonical in found:
                 continue
             if contains(normalized_text):
