@@ -12,9 +12,12 @@ from bot.index.negatives import load_negatives
 from bot.index.store import LoadedIndex
 from bot.ingest import load_entries
 from bot.models import FaqEntry, Retrieval, Turn
-from bot.retrieval.abstain import AbstainPolicy, looks_like_injection
-from bot.retrieval.hybrid import HybridRetriever, RetrieverMode
+from bot.retrieval.abstain import PolicySet, looks_like_injection
+from bot.retrieval.decision import AnswerDecider
+from bot.retrieval.hybrid import HybridRetriever
 from bot.retrieval.multi import merge_parts
+from bot.retrieval.ranking import HybridRanker, RetrieverMode
+from bot.text.analyzer import Analyzer
 from bot.text.segment import split_questions
 from bot.text.synonyms import Synonyms
 
@@ -25,6 +28,7 @@ class Engine:
     index: LoadedIndex
     embedder: Embedder
     retriever: HybridRetriever
+    analyzer: Analyzer
 
     @classmethod
     def open(
@@ -35,34 +39,49 @@ class Engine:
         mode: RetrieverMode = "hybrid",
         build_if_missing: bool = True,
         progress: bool = False,
-        policy: AbstainPolicy | None = None,
+        policy: PolicySet | None = None,
+        entries: list[FaqEntry] | None = None,
     ) -> Engine:
-        """Load data and index. A missing index is built; a stale one is an error unless we built it."""
-        entries = load_entries(data_dir)
-        synonyms = Synonyms.load(data_dir)
-        data_hash = data_fingerprint(data_dir)
+        """Load data and index. A missing index is built; a stale one is an error unless we built it.
+
+        `entries` replaces data/faq.jsonl's (eval --strip-enrichment scores entries without their
+        hand-written phrasings); the index must then be private to that run.
+        """
+        entries = entries if entries is not None else load_entries(data_dir)
+        analyzer = Analyzer(Synonyms.load(data_dir))
+        data_hash = data_fingerprint(data_dir, entries)
         try:
-            index = load_index(index_dir, embedder.id, embedder.dim, data_hash)
+            index = load_index(index_dir, embedder.id, embedder.dim, data_hash, analyzer.fingerprint)
         except IndexNotFoundError:
             if not build_if_missing:
                 raise
             build_index(
                 entries,
-                synonyms,
+                analyzer,
                 embedder,
                 index_dir,
                 data_hash,
                 progress=progress,
                 negatives=load_negatives(data_dir),
             )
-            index = load_index(index_dir, embedder.id, embedder.dim, data_hash)
+            index = load_index(index_dir, embedder.id, embedder.dim, data_hash, analyzer.fingerprint)
         missing = {e.no for e in entries} - set(index.entry_nos)
         if missing:
             raise StaleIndexError(f"index lacks entries {sorted(missing)}: run `faqbot index`")
         # Calibration passes its own policy: the stored one may be for other features.
-        policy = policy or AbstainPolicy.load(data_dir)
-        retriever = HybridRetriever(index, embedder, synonyms, entries, policy, mode=mode)
-        return cls(entries={e.no: e for e in entries}, index=index, embedder=embedder, retriever=retriever)
+        policy = policy or PolicySet.load(data_dir)
+        # Questions are respelled in the FAQ's own words (see bot.text.vocabulary).
+        analyzer = analyzer.with_vocabulary(t for e in entries for t in (e.question, e.answer))
+        by_no = {e.no: e for e in entries}
+        ranker = HybridRanker(index, embedder, analyzer, mode=mode)
+        decider = AnswerDecider(policy, [by_no[n].answer for n in index.entry_nos])
+        return cls(
+            entries=by_no,
+            index=index,
+            embedder=embedder,
+            retriever=HybridRetriever(ranker, decider, entries),
+            analyzer=analyzer,
+        )
 
     def entry(self, no: int) -> FaqEntry:
         try:

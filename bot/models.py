@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 ReplyMode = Literal["extractive", "llm", "abstain", "fallback"]
-Language = Literal["ja", "en"]
+Language = Literal["ja", "en", "zh", "ko"]
 
 
 class _Frozen(BaseModel):

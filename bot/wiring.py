@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.embedders import Embedder, make_embedder
 from bot.engine import Engine
-from bot.retrieval.abstain import AbstainPolicy
+from bot.retrieval.abstain import PolicySet
 from bot.retrieval.hybrid import RetrieverMode
 from bot.settings import Settings
 
@@ -19,7 +19,7 @@ def open_engine(
     settings: Settings,
     mode: RetrieverMode = "hybrid",
     progress: bool = False,
-    policy: AbstainPolicy | None = None,
+    policy: PolicySet | None = None,
 ) -> Engine:
     return Engine.open(
         settings.data_dir,

@@ -37,4 +37,6 @@ fi
 
 # Retrieval regression gate: fails when a metric drops below eval/baseline.json minus its tolerance.
 .venv/bin/faqbot eval --questions eval/questions.jsonl --baseline eval/baseline.json > /dev/null
-echo "eval gate passed"
+# Second gate: the probe set written from the raw FAQ alone by an author who never saw data/ or eval/.
+.venv/bin/faqbot eval --questions eval/probe.jsonl --baseline eval/probe_baseline.json > /dev/null
+echo "eval gates passed"

@@ -1,7 +1,9 @@
 """Support-desk drafts: a business e-mail reply to an inquiry, one cited paragraph per question.
 
 Retrieval splits the inquiry into its questions (`Retrieval.parts`; greetings and signatures are
-dropped there). Each answerable question gets a paragraph quoting the FAQ with its citation —
+dropped there). An inquiry raising one point is retrieved as that point alone, so its paragraph
+quotes the point and not the whole mail. Each answerable question gets a paragraph quoting the FAQ
+with its citation —
 written by the LLM when one is configured and its paragraph passes the guard, extractive
 otherwise — and each question the FAQ does not cover gets the explicit "we will confirm" line,
 so the desk sees at a glance what still needs a human answer.
@@ -15,6 +17,8 @@ from bot.answering.extractive import ExtractiveWriter, Point, label
 from bot.answering.llm import LLMWriter
 from bot.answering.types import Draft, DraftMode, DraftParagraph
 from bot.models import Language, Retrieval
+from bot.retrieval.abstain import looks_like_injection
+from bot.text.segment import split_questions
 
 OPENING = "お世話になっております。\nお問い合わせいただきました件につきまして、下記のとおりご回答いたします。"
 CLOSING = (
@@ -36,7 +40,7 @@ class Drafter:
         self._llm = llm
 
     def draft(self, inquiry: str) -> Draft:
-        retrieval = self._retrieve(inquiry)
+        retrieval = self._retrieve(self._point_text(inquiry))
         parts = retrieval.parts or (retrieval,)
         points = self._extractive.points(retrieval)
         paragraphs = [self._paragraph(part, point) for part, point in zip(parts, points, strict=True)]
@@ -52,6 +56,17 @@ class Drafter:
             citations=citations,
             mode=_draft_mode(paragraphs, llm=self._llm is not None),
         )
+
+    @staticmethod
+    def _point_text(inquiry: str) -> str:
+        # A mail with several points comes back split into parts; one with a single point is
+        # retrieved whole, greeting and signature included, which both blurs the search and
+        # quotes the whole mail back. An attempt to override the instructions anywhere in the mail
+        # must still reach retrieval, which refuses it, so such a mail is passed on untouched.
+        segments = split_questions(inquiry)
+        if len(segments) == 1 and not looks_like_injection(inquiry):
+            return segments[0]
+        return inquiry
 
     def _paragraph(self, part: Retrieval, point: Point) -> DraftParagraph:
         question = label(part.query)

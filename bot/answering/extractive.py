@@ -16,12 +16,29 @@ from bot.answering.base import Linker
 from bot.answering.sections import SectionPicker
 from bot.answering.selection import EntryChooser
 from bot.models import Citation, Hit, Language, Reply, Retrieval, Turn
+from bot.retrieval.abstain import VALUE_NOT_IN_FAQ
 
 ABSTAIN_JA = (
     "申し訳ございません。FAQに該当する情報が見つかりませんでした。"
     "お手数ですが、JECCサポート窓口へお問い合わせください。"
 )
 ABSTAIN_EN = "Sorry, the FAQ does not cover this question. Please contact the JECC support desk."
+ABSTAIN_ZH = "很抱歉，FAQ中没有找到相关信息。请联系JECC支持窗口。"
+ABSTAIN_KO = "죄송합니다. FAQ에서 해당 정보를 찾지 못했습니다. JECC 지원 창구로 문의해 주십시오."
+ABSTAIN = {"ja": ABSTAIN_JA, "en": ABSTAIN_EN, "zh": ABSTAIN_ZH, "ko": ABSTAIN_KO}
+# The question asks for a specific value (a price, a date, an address…) the nearest entry never gives.
+VALUE_MISSING = {
+    "ja": "申し訳ございません。お問い合わせの具体的な値（金額・日時・アドレス・数量など）は"
+    "FAQに記載がございません。関連する内容のFAQを下にご案内いたします。"
+    "詳細はJECCサポート窓口へお問い合わせください。",
+    "en": "Sorry, the FAQ does not give the specific value you asked for "
+    "(an amount, date, address or number). Related FAQ entries are listed below; "
+    "please contact the JECC support desk for the details.",
+    "zh": "很抱歉，FAQ中没有记载您询问的具体数值（金额、日期、地址、数量等）。"
+    "下面列出相关的FAQ，详情请联系JECC支持窗口。",
+    "ko": "죄송합니다. 문의하신 구체적인 값(금액·일시·주소·수량 등)은 FAQ에 기재되어 있지 않습니다. "
+    "관련 FAQ를 아래에 안내해 드리며, 자세한 내용은 JECC 지원 창구로 문의해 주십시오.",
+}
 MAX_SUGGESTIONS = 3
 _LABEL_CHARS = 60
 
@@ -48,8 +65,24 @@ _EN = {
 }
 
 
+# Chinese and Korean questions: a short lead in the asker's language, the FAQ's text in Japanese.
+_ZH = _JA | {
+    "lead": "关于您的问题，FAQ的记载如下（日文原文）：",
+    "lead_section": "您的问题属于FAQ的“{heading}”部分（日文原文）：",
+    "lead_many": "关于您的{n}个问题，FAQ的记载如下（日文原文）：",
+    "sources": "出处:",
+}
+_KO = _JA | {
+    "lead": "문의하신 내용에 대해 FAQ에는 다음과 같이 기재되어 있습니다(일본어 원문):",
+    "lead_section": "문의하신 내용은 FAQ의 「{heading}」 항목에 해당합니다(일본어 원문):",
+    "lead_many": "문의하신 {n}가지에 대해 FAQ의 기재 내용을 안내해 드립니다(일본어 원문):",
+    "sources": "출처:",
+}
+_PHRASES = {"ja": _JA, "en": _EN, "zh": _ZH, "ko": _KO}
+
+
 def phrases(language: Language) -> dict[str, str]:
-    return _EN if language == "en" else _JA
+    return _PHRASES[language]
 
 
 def cite(no: int) -> str:
@@ -92,8 +125,9 @@ class ExtractiveWriter:
     def abstain(self, retrieval: Retrieval) -> Reply:
         """The fixed honest reply; nearest entries go to `suggestions`, never to citations or text."""
         suggestions = tuple(self._linker.citation(h) for h in retrieval.hits[:MAX_SUGGESTIONS])
+        value_missing = retrieval.reason.endswith(VALUE_NOT_IN_FAQ)
         return Reply(
-            text=ABSTAIN_EN if retrieval.language == "en" else ABSTAIN_JA,
+            text=(VALUE_MISSING if value_missing else ABSTAIN)[retrieval.language],
             mode="abstain",
             suggestions=suggestions,
             confidence=retrieval.confidence,

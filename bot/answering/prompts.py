@@ -15,7 +15,17 @@ from string import Template
 from bot.errors import PromptError
 
 # The files the LLM writer needs; checked when the writer is built, not at first request.
-REQUIRED = ("system", "entry", "context", "answer", "draft_paragraph", "language_ja", "language_en")
+REQUIRED = (
+    "system",
+    "entry",
+    "context",
+    "answer",
+    "draft_paragraph",
+    "language_ja",
+    "language_en",
+    "language_zh",
+    "language_ko",
+)
 
 
 class PromptSet:

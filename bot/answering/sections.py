@@ -5,8 +5,8 @@ others have 【heading】 sections (3, 11, 14, 16, 19, 21, 35, 40, 41). Quoting 
 who asked about one buries the answer, so the extractive writer quotes the matching section and
 points to the entry for the rest.
 
-Choosing a section is plain token overlap (bot.text.tokenize, with the synonym expansion retrieval
-uses), no per-entry rules: question words found in a section, weighted by how few sections share
+Choosing a section is plain token overlap (the shared bot.text.analyzer, as retrieval uses it),
+no per-entry rules: question words found in a section, weighted by how few sections share
 them (a word every case mentions says nothing about which case is meant), a word in the heading
 counting more. A section is chosen only when it clearly wins; otherwise the whole answer is quoted.
 We tried adding the embedder's cosine per section: on these short sections e5-small's margins are
@@ -21,8 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.models import FaqEntry
-from bot.text.normalize import normalize
-from bot.text.tokenize import tokenize
+from bot.text.analyzer import Analyzer
 
 # A section starts at a line beginning with "ケース1：" or "【…】".
 _HEADING = re.compile(r"^\s*(ケース\s*[0-9０-９]+\s*[：:][^\n]*|【[^】\n]{1,40}】)")
@@ -30,7 +29,7 @@ _BLANK_RUNS = re.compile(r"\n\s*\n")
 # A distinctive word in a heading counts this much more than one in the body.
 HEADING_WEIGHT = 2.0
 # The winner must beat the runner-up by this much: a distinctive heading word does it, a single
-# body word does not (one stray body word would pick 【ベンダーテナント】 for "停止中のVMを起動したい"
+# body word does not (one stray body word would pick 【ベンダーテナント】 for "停止してあるVMを起動するには"
 # because that section happens to mention サーバ強制停止).
 MIN_MARGIN = 1.5
 
@@ -89,9 +88,9 @@ Tokenizer = Callable[[str], list[str]]
 class SectionPicker:
     """Chooses the section of an entry's answer a question is about. Thread-safe; caches per entry."""
 
-    def __init__(self, entries: dict[int, FaqEntry], expand: Callable[[str], str] | None = None) -> None:
+    def __init__(self, entries: dict[int, FaqEntry], analyzer: Analyzer) -> None:
         self._entries = entries
-        self._expand = expand or (lambda text: text)
+        self._analyzer = analyzer
         self._cache: dict[int, tuple[SplitAnswer, list[set[str]], list[set[str]]]] = {}
         self._lock = threading.Lock()
 
@@ -117,7 +116,7 @@ class SectionPicker:
     def scores(self, no: int, question: str) -> list[float]:
         """Per-section score (exposed for tests and tuning)."""
         _, body_tokens, heading_tokens = self._prepared(no)
-        q_tokens = set(tokenize(self._expand(normalize(question))))
+        q_tokens = set(self._analyzer.analyze(question).tokens)
         return [
             sum(
                 HEADING_WEIGHT * _distinct(t, heading_tokens) * (t in heading)
@@ -139,8 +138,8 @@ class SectionPicker:
         if cached is not None:
             return cached
         split = split_sections(self._entries[no].answer)
-        body = [set(tokenize(s.text)) for s in split.sections]
-        heading = [set(tokenize(s.heading)) for s in split.sections]
+        body = [set(self._analyzer.tokens(s.text)) for s in split.sections]
+        heading = [set(self._analyzer.tokens(s.heading)) for s in split.sections]
         prepared = (split, body, heading)
         with self._lock:
             self._cache[no] = prepared

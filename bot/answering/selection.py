@@ -1,7 +1,7 @@
 """Which retrieved entries a reply needs: the best one, plus others that answer what it leaves out.
 
 Retrieval splits a message into parts at sentence level (`Retrieval.parts`), but one sentence often
-asks two things ("メモリ増設と、Dドライブの拡張…それぞれ…", "固定回線とモバイル回線、それぞれ…").
+asks two things ("解約の手続きと、OSのバージョンアップ…それぞれ…", "同姓同名の登録と一次切り分け、それぞれ…").
 For such a question the second entry is usually ranked right behind the first. We add it when
 (1) the question reads as several questions (a conjunction cue), (2) the entry scores close to the
 best, and (3) it covers a topic word of the question that the entries chosen so far do not —
@@ -12,11 +12,10 @@ Without the cue nothing is added: a plain question gets exactly one entry.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from bot.models import FaqEntry, Hit, Retrieval
+from bot.text.analyzer import Analyzer
 from bot.text.normalize import normalize
-from bot.text.tokenize import tokenize
 
 # Cues that one sentence asks several things (checked on the normalised question).
 _MULTI_CUE = re.compile(
@@ -41,10 +40,10 @@ MAX_ENTRIES = 3
 class EntryChooser:
     """Chooses the entries one question (one `Retrieval` or one of its parts) needs."""
 
-    def __init__(self, entries: dict[int, FaqEntry], expand: Callable[[str], str] | None = None) -> None:
-        self._expand = expand or (lambda text: text)
+    def __init__(self, entries: dict[int, FaqEntry], analyzer: Analyzer) -> None:
+        self._analyzer = analyzer
         self._tokens = {
-            no: set(tokenize(" ".join([e.question, e.answer, *e.alt_questions, *e.keywords])))
+            no: set(analyzer.tokens(" ".join([e.question, e.answer, *e.alt_questions, *e.keywords])))
             for no, e in entries.items()
         }
         self._df: dict[str, int] = {}
@@ -61,7 +60,7 @@ class EntryChooser:
         question = normalize(retrieval.query)
         if not _MULTI_CUE.search(question) or best.score <= 0:
             return chosen
-        q_tokens = set(tokenize(self._expand(question)))
+        q_tokens = set(self._analyzer.analyze(retrieval.query).tokens)
         covered = q_tokens & self._tokens.get(best.no, set())
         for hit in retrieval.hits[1:4]:
             if len(chosen) >= MAX_ENTRIES or hit.score < MIN_RELATIVE_SCORE * best.score:

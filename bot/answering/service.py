@@ -21,7 +21,6 @@ from bot.answering.types import Draft, StreamEvent
 from bot.engine import Engine
 from bot.models import Reply, Retrieval, Turn
 from bot.settings import Settings
-from bot.text.synonyms import Synonyms
 
 
 class AnswerService:
@@ -50,11 +49,10 @@ class AnswerService:
     @classmethod
     def build(cls, engine: Engine, settings: Settings, generator: Generator | None = None) -> AnswerService:
         """Wire the writers; `generator` None means extractive only (tests pass their own)."""
-        expand = Synonyms.load(settings.data_dir).expand
         extractive = ExtractiveWriter(
             Linker(engine.entries, settings.faq_link_template),
-            SectionPicker(engine.entries, expand),
-            EntryChooser(engine.entries, expand),
+            SectionPicker(engine.entries, engine.analyzer),
+            EntryChooser(engine.entries, engine.analyzer),
         )
         llm = None
         if generator is not None:

@@ -31,6 +31,7 @@ def index() -> None:
     from bot.index import build_index, data_fingerprint
     from bot.index.negatives import load_negatives
     from bot.ingest import load_entries
+    from bot.text.analyzer import Analyzer
     from bot.text.synonyms import Synonyms
     from bot.wiring import embedder_from
 
@@ -39,7 +40,7 @@ def index() -> None:
     embedder = embedder_from(s)
     build = build_index(
         entries,
-        Synonyms.load(s.data_dir),
+        Analyzer(Synonyms.load(s.data_dir)),
         embedder,
         s.index_dir,
         data_fingerprint(s.data_dir),
@@ -59,21 +60,33 @@ def index() -> None:
 @click.option(
     "--target-answer", default=0.95, show_default=True, help="share of in-scope questions to answer"
 )
-def calibrate(questions: tuple[Path, ...], target_answer: float) -> None:
-    """Fit the answer/abstain model on a calibration set and write data/abstain.json."""
-    from bot.evaluation.calibration import fit_policy
+@click.option(
+    "--folds",
+    default=4,
+    show_default=True,
+    type=click.IntRange(0, 12),
+    help="also score items on indexes lacking their entries' hand-written phrasings (0: off)",
+)
+def calibrate(questions: tuple[Path, ...], target_answer: float, folds: int) -> None:
+    """Fit the answer/abstain models on the calibration sets and write data/abstain.json."""
+    import tempfile
+
+    from bot.evaluation.calibration import fit_policies
     from bot.evaluation.dataset import load_items
+    from bot.evaluation.folds import fold_engines
     from bot.fsutil import atomic_write_text
-    from bot.retrieval.abstain import ABSTAIN_FILE, AbstainPolicy
+    from bot.retrieval.abstain import ABSTAIN_FILE, PolicySet
     from bot.wiring import open_engine
 
     s = settings()
     paths = list(questions) or sorted(s.data_dir.glob("calibration*.jsonl"))
     if not paths:
         raise click.UsageError(f"no calibration set: pass --questions or add {s.data_dir}/calibration.jsonl")
-    eng = open_engine(s, policy=AbstainPolicy.default())
+    eng = open_engine(s, policy=PolicySet.default())
     items = [item for path in paths for item in load_items(path)]
-    policy, report = fit_policy(eng, items, target_answer)
+    with tempfile.TemporaryDirectory(prefix="faqbot-folds-") as tmp:
+        fold_list = fold_engines(s.data_dir, Path(tmp), eng.embedder, folds, PolicySet.default())
+        policy, report = fit_policies(eng, items, target_answer, fold_list)
     atomic_write_text(s.data_dir / ABSTAIN_FILE, policy.to_json() + "\n")
     click.echo(report)
     click.echo(f"wrote {s.data_dir / ABSTAIN_FILE}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,6 +27,14 @@ from bot.evaluation.metrics import HEADLINE_METRICS
 @click.option("--baseline", type=click.Path(path_type=Path), default=None, help="fail if a metric dropped")
 @click.option("--write-baseline", type=click.Path(path_type=Path), default=None)
 @click.option("--answers", is_flag=True, help="also write replies and measure citations (key 'answers')")
+@click.option(
+    "--strip-enrichment",
+    "strip",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=None,
+    help="remove the hand-written phrasings of this share of entries, build a private index, and score "
+    "the items about those entries (plus the out-of-scope items): how new entries will do",
+)
 def eval_cmd(
     questions: Path,
     retriever: str,
@@ -34,16 +43,30 @@ def eval_cmd(
     baseline: Path | None,
     write_baseline: Path | None,
     answers: bool,
+    strip: float | None,
 ) -> None:
     """Retrieval regression metrics on an eval set (see DESIGN.md for the JSON contract)."""
     from bot.evaluation.baseline import compare, make_baseline
     from bot.evaluation.dataset import load_items
     from bot.evaluation.runner import run_items, summarize
 
-    eng = engine(cast(Any, retriever))
     items = load_items(questions)
-    results = run_items(eng, items)
+    with tempfile.TemporaryDirectory(prefix="faqbot-strip-") as tmp:
+        if strip is None:
+            eng = engine(cast(Any, retriever))
+        else:
+            from bot.evaluation.folds import stripped_engine
+            from bot.wiring import embedder_from
+
+            s = settings()
+            note = f"building a private index without the enrichment of {strip:.0%} of entries…"
+            click.echo(note, err=True)
+            eng, stripped = stripped_engine(s.data_dir, Path(tmp), embedder_from(s), strip)
+            items = [it for it in items if not it.expected or set(it.expected) & stripped]
+        results = run_items(eng, items)
     summary = summarize(results, retriever)
+    if strip is not None:
+        summary["stripped_entries"] = sorted(stripped)
     if answers:
         from bot.answering.service import AnswerService
         from bot.evaluation.answers import run_answers, summarize_answers

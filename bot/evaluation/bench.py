@@ -20,6 +20,7 @@ from bot.engine import Engine
 from bot.index import build_index, data_fingerprint
 from bot.index.negatives import load_negatives
 from bot.ingest import load_entries
+from bot.text.analyzer import Analyzer
 from bot.text.segment import split_questions
 from bot.text.synonyms import Synonyms
 
@@ -68,7 +69,7 @@ def build_time(engine: Engine, data_dir: Path) -> float:
         t = time.perf_counter()
         build_index(
             load_entries(data_dir),
-            Synonyms.load(data_dir),
+            Analyzer(Synonyms.load(data_dir)),
             engine.embedder,
             Path(tmp),
             data_fingerprint(data_dir),

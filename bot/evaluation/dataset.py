@@ -19,6 +19,9 @@ class EvalItem(BaseModel):
     expected: tuple[int, ...]
     kind: str
     history: tuple[Turn, ...] = ()
+    # Entries on the topic of an out-of-scope item (a value the FAQ never gives): shown, not answers.
+    related: tuple[int, ...] = ()
+    lang: str | None = None
 
     @property
     def in_scope(self) -> bool:

@@ -101,7 +101,7 @@ def write_report(out_dir: Path, summary: dict[str, Any], results: list[ItemResul
             for k in (1, 3)
         },
     )
-    threshold = engine.retriever.policy.threshold
+    threshold = engine.retriever.decider.policies.for_language("ja").threshold
     _confidence_histogram(out_dir / "confidence.png", results, threshold)
 
     lines = [

@@ -30,6 +30,7 @@ class ItemResult(BaseModel):
     abstained: bool
     confidence: float
     first_rank: int | None
+    language: str = "ja"
 
 
 def run_items(engine: Engine, items: list[EvalItem]) -> list[ItemResult]:
@@ -47,6 +48,7 @@ def run_items(engine: Engine, items: list[EvalItem]) -> list[ItemResult]:
                 abstained=not r.answerable,
                 confidence=r.confidence,
                 first_rank=first_rank(ranked, item.expected) if item.expected else None,
+                language=item.lang or r.language,
             )
         )
     return out
@@ -84,6 +86,13 @@ def summarize(results: list[ItemResult], retriever: str) -> dict[str, Any]:
         kind: {"n": len(rs), **{k: round(v, 4) for k, v in _kind_metrics(rs).items()}}
         for kind, rs in sorted(by_kind.items())
     }
+    by_language: dict[str, list[ItemResult]] = defaultdict(list)
+    for r in results:
+        by_language[r.language].append(r)
+    summary["by_language"] = {
+        lang: {"n": len(rs), **{k: round(v, 4) for k, v in _kind_metrics(rs).items()}}
+        for lang, rs in sorted(by_language.items())
+    }
     summary["items"] = [
         {
             "id": r.id,
@@ -93,6 +102,7 @@ def summarize(results: list[ItemResult], retriever: str) -> dict[str, Any]:
             "abstained": r.abstained,
             "confidence": r.confidence,
             "rank": r.first_rank,
+            "language": r.language,
         }
         for r in results
     ]
@@ -106,6 +116,8 @@ def _kind_metrics(results: list[ItemResult]) -> dict[str, float]:
     keep = ["recall@1", "recall@3", "recall@5", "mrr", "answer_in_scope"]
     if any(len(r.expected) > 1 for r in results):
         keep.append("all_expected@5")
+    if any(not r.expected for r in results):
+        keep.append("abstain_oos")
     return {k: m[k] for k in keep}
 
 

@@ -16,23 +16,27 @@ from tqdm import tqdm
 
 from bot.embedders.base import Embedder
 from bot.fsutil import atomic_write_text
-from bot.index.documents import dense_docs, lexical_tokens
+from bot.index.documents import dense_docs, lexical_documents
 from bot.index.negatives import NEGATIVES_FILE
 from bot.index.store import CURRENT_FILE, FORMAT_VERSION, META_FILE
 from bot.ingest.store import FAQ_FILE
 from bot.models import FaqEntry
-from bot.text.synonyms import SYNONYMS_FILE, Synonyms
+from bot.text.analyzer import Analyzer
+from bot.text.synonyms import SYNONYMS_FILE
 
 _BATCH = 32
 
 
-def data_fingerprint(data_dir: Path) -> str:
-    """Hash of everything in data/ that changes what the index holds."""
+def data_fingerprint(data_dir: Path, entries: list[FaqEntry] | None = None) -> str:
+    """Hash of everything in data/ that changes what the index holds (`entries` replaces faq.jsonl)."""
     h = hashlib.sha256()
     for name in (FAQ_FILE, SYNONYMS_FILE, NEGATIVES_FILE):
         path = data_dir / name
         h.update(name.encode())
-        h.update(path.read_bytes() if path.is_file() else b"")
+        if name == FAQ_FILE and entries is not None:
+            h.update("".join(e.model_dump_json() + "\n" for e in entries).encode())
+        else:
+            h.update(path.read_bytes() if path.is_file() else b"")
     return h.hexdigest()[:16]
 
 
@@ -46,7 +50,7 @@ def _embed(embedder: Embedder, texts: list[str], desc: str, progress: bool) -> n
 
 def build_index(
     entries: list[FaqEntry],
-    synonyms: Synonyms,
+    analyzer: Analyzer,
     embedder: Embedder,
     index_dir: Path,
     data_hash: str,
@@ -62,7 +66,7 @@ def build_index(
     build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{data_hash[:8]}-{uuid.uuid4().hex[:6]}"
     tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=f".{build.name}.", suffix=".tmp"))
     try:
-        docs = dense_docs(entries)
+        docs = dense_docs(entries, analyzer)
         dense = faiss.IndexFlatIP(embedder.dim)
         dense.add(_embed(embedder, [d.text for d in docs], "embedding entries", progress))
         faiss.write_index(dense, str(tmp / "dense.faiss"))
@@ -76,15 +80,18 @@ def build_index(
             json.dumps([{"no": d.no, "field": d.field} for d in docs], ensure_ascii=False), encoding="utf-8"
         )
 
-        bm25 = bm25s.BM25()
-        bm25.index([lexical_tokens(e, synonyms) or ["<empty>"] for e in entries], show_progress=False)
-        bm25.save(str(tmp / "bm25"), show_progress=False)
+        words, readings = lexical_documents(entries, analyzer)
+        for name, corpus in (("bm25", words), ("bm25_reading", readings)):
+            bm25 = bm25s.BM25()
+            bm25.index(corpus, show_progress=False)
+            bm25.save(str(tmp / name), show_progress=False)
 
         meta = {
             "format_version": FORMAT_VERSION,
             "embedder_id": embedder.id,
             "dim": embedder.dim,
             "data_hash": data_hash,
+            "analyzer": analyzer.fingerprint,
             "entries": [e.no for e in entries],
             "dense_vectors": len(docs),
             "negative_vectors": len(negative_texts),

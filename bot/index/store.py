@@ -11,7 +11,7 @@ import faiss
 
 from bot.errors import IndexNotFoundError, StaleIndexError
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 META_FILE = "meta.json"
 CURRENT_FILE = "CURRENT"
 
@@ -24,7 +24,8 @@ class LoadedIndex:
     negatives: Any  # faiss.Index of known out-of-scope questions (may be empty)
     dense_owner: tuple[int, ...]
     dense_field: tuple[str, ...]
-    bm25: Any  # bm25s.BM25
+    bm25: Any  # bm25s.BM25 over content words
+    bm25_reading: Any  # bm25s.BM25 over reading-key n-grams
     entry_nos: tuple[int, ...]
 
 
@@ -38,7 +39,9 @@ def current_build(index_dir: Path) -> Path:
     return build
 
 
-def load_index(index_dir: Path, embedder_id: str, dim: int, data_hash: str) -> LoadedIndex:
+def load_index(
+    index_dir: Path, embedder_id: str, dim: int, data_hash: str, analyzer: str
+) -> LoadedIndex:
     import bm25s
 
     build = current_build(index_dir)
@@ -50,6 +53,8 @@ def load_index(index_dir: Path, embedder_id: str, dim: int, data_hash: str) -> L
         problems.append(f"built with embedder {meta.get('embedder_id')!r}, configured {embedder_id!r}")
     if meta.get("data_hash") != data_hash:
         problems.append("data/ changed since the index was built")
+    if meta.get("analyzer") != analyzer:
+        problems.append("the text analyzer (stopwords, typo table, synonyms or dictionary) changed")
     if problems:
         raise StaleIndexError(
             f"index {build} is stale: {'; '.join(problems)}. Run `faqbot index` to rebuild it."
@@ -64,5 +69,6 @@ def load_index(index_dir: Path, embedder_id: str, dim: int, data_hash: str) -> L
         dense_owner=tuple(int(d["no"]) for d in docs),
         dense_field=tuple(str(d["field"]) for d in docs),
         bm25=bm25s.BM25.load(str(build / "bm25"), show_progress=False),
+        bm25_reading=bm25s.BM25.load(str(build / "bm25_reading"), show_progress=False),
         entry_nos=tuple(int(n) for n in meta["entries"]),
     )

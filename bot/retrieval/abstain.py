@@ -13,8 +13,11 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.errors import DataError
+from bot.models import Language
+from bot.retrieval.value_types import ValueType, missing_value
 
 ABSTAIN_FILE = "abstain.json"
 FEATURES = (
@@ -25,7 +28,14 @@ FEATURES = (
     "unknown_share",
     "agree",
     "lexical_top",
+    "reading_top",
 )
+# Features that mean the same in every language: only the embedder's. The lexical ones count
+# Sudachi tokens of Japanese text and say nothing about a Chinese or Korean question.
+DENSE_FEATURES = ("dense_top", "known_margin", "dense_margin")
+# Which policy decides for a question in each language.
+POLICY_OF: dict[Language, str] = {"ja": "ja", "en": "intl", "zh": "intl", "ko": "intl"}
+POLICY_FEATURES = {"ja": FEATURES, "intl": DENSE_FEATURES}
 
 # Requests to change the bot's role are refused whatever they retrieve.
 _INJECTION = re.compile(
@@ -46,14 +56,11 @@ _TASK_REQUEST = re.compile(
     r"(書いて|作って|作成して|生成して|詠んで|考えて)|(翻訳|要約)して",
     re.IGNORECASE,
 )
-# A question asking for an amount of money needs an entry that talks about cost at all.
-_ASKS_AMOUNT = re.compile(
-    r"いくら|幾ら|金額|値段|価格|見積|料金表|月額|年額|単価|"
-    r"\bhow much\b.{0,40}\b(cost|charge|pay|fee|price)|"
-    r"\bprices?\b|\bpricing\b|\bcosts?\b|\bquotes?\b|\bfees?\b",
-    re.IGNORECASE,
-)
+
+
 _MENTIONS_COST = re.compile(r"費用|料金|円|有償|無償|無料|課金")
+# Reason suffix for "the question asks for a value (amount, date, address…) the entry does not give".
+VALUE_NOT_IN_FAQ = "_not_in_faq"
 
 
 def looks_like_injection(question: str) -> bool:
@@ -66,8 +73,12 @@ def refusal_reason(question: str, top_entry_text: str) -> str | None:
         return "instruction_override"
     if _TASK_REQUEST.search(question):
         return "task_request"
-    if _ASKS_AMOUNT.search(question) and not _MENTIONS_COST.search(top_entry_text):
-        return "amount_not_in_faq"
+    missing = missing_value(question, top_entry_text)
+    # An entry that speaks to the cost at all (free, paid, "ask sales for the fee") answers a price question.
+    if missing is ValueType.AMOUNT and _MENTIONS_COST.search(top_entry_text):
+        return None
+    if missing is not None:
+        return f"{missing.value}{VALUE_NOT_IN_FAQ}"
     return None
 
 
@@ -80,13 +91,17 @@ class Features:
     unknown_share: float
     agree: float
     lexical_top: float
+    reading_top: float
 
-    def vector(self) -> list[float]:
-        return [getattr(self, f) for f in FEATURES]
+    def vector(self, names: tuple[str, ...] = FEATURES) -> list[float]:
+        return [float(getattr(self, f)) for f in names]
 
 
 @dataclass(frozen=True)
 class AbstainPolicy:
+    """Logistic model over the named features: answer when its probability reaches the threshold."""
+
+    features: tuple[str, ...]
     weights: tuple[float, ...]
     bias: float
     threshold: float
@@ -94,26 +109,24 @@ class AbstainPolicy:
     scale: tuple[float, ...]
 
     @classmethod
-    def default(cls) -> AbstainPolicy:
+    def default(cls, features: tuple[str, ...] = FEATURES) -> AbstainPolicy:
         # Used until `faqbot calibrate` has run: answer when e5 is fairly sure and words overlap.
+        prior = {"dense_top": (4.0, 0.84), "known_margin": (4.0, 0.0), "dense_margin": (2.0, 0.01)}
+        prior |= {"coverage_top": (2.0, 0.5), "unknown_share": (-2.0, 0.3), "agree": (0.5, 0.5)}
         return cls(
-            weights=(4.0, 4.0, 2.0, 2.0, -2.0, 0.5, 0.0),
+            features=features,
+            weights=tuple(prior.get(f, (0.0, 0.0))[0] for f in features),
             bias=0.0,
             threshold=0.5,
-            mean=(0.84, 0.0, 0.01, 0.5, 0.3, 0.5, 0.0),
-            scale=(1.0,) * len(FEATURES),
+            mean=tuple(prior.get(f, (0.0, 0.0))[1] for f in features),
+            scale=(1.0,) * len(features),
         )
 
     @classmethod
-    def load(cls, data_dir: Path) -> AbstainPolicy:
-        path = data_dir / ABSTAIN_FILE
-        if not path.is_file():
-            return cls.default()
+    def from_json(cls, raw: dict[str, Any], where: str) -> AbstainPolicy:
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            if tuple(raw["features"]) != FEATURES:
-                raise DataError(f"{path} was fitted on other features: run `faqbot calibrate`")
             policy = cls(
+                features=tuple(str(f) for f in raw["features"]),
                 weights=tuple(float(v) for v in raw["weights"]),
                 bias=float(raw["bias"]),
                 threshold=float(raw["threshold"]),
@@ -121,27 +134,29 @@ class AbstainPolicy:
                 scale=tuple(float(v) for v in raw["scale"]),
             )
         except (KeyError, ValueError, TypeError) as exc:
-            raise DataError(f"{path} is malformed ({exc}): run `faqbot calibrate`") from exc
-        sizes = {len(policy.weights), len(policy.mean), len(policy.scale)}
-        if sizes != {len(FEATURES)}:
-            raise DataError(f"{path} needs {len(FEATURES)} weights, means and scales: run `faqbot calibrate`")
+            raise DataError(f"{where} is malformed ({exc}): run `faqbot calibrate`") from exc
+        unknown = set(policy.features) - set(FEATURES)
+        if unknown:
+            raise DataError(
+                f"{where} was fitted on other features ({sorted(unknown)}): run `faqbot calibrate`"
+            )
+        sizes = {len(policy.features), len(policy.weights), len(policy.mean), len(policy.scale)}
+        if len(sizes) != 1:
+            raise DataError(f"{where} needs one weight, mean and scale per feature: run `faqbot calibrate`")
         return policy
 
-    def to_json(self) -> str:
-        return json.dumps(
-            {
-                "features": FEATURES,
-                "weights": self.weights,
-                "bias": self.bias,
-                "threshold": self.threshold,
-                "mean": self.mean,
-                "scale": self.scale,
-            },
-            indent=2,
-        )
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": self.features,
+            "weights": self.weights,
+            "bias": self.bias,
+            "threshold": self.threshold,
+            "mean": self.mean,
+            "scale": self.scale,
+        }
 
     def probability(self, f: Features) -> float:
-        return self.probability_of(f.vector())
+        return self.probability_of(f.vector(self.features))
 
     def probability_of(self, values: list[float]) -> float:
         z = self.bias
@@ -149,12 +164,36 @@ class AbstainPolicy:
             z += w * (x - m) / s
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
-    def decide(self, question: str, f: Features, top_entry_text: str = "") -> tuple[bool, float, str]:
-        """(answerable, confidence, reason)."""
-        p = self.probability(f)
-        refusal = refusal_reason(question, top_entry_text)
-        if refusal is not None:
-            return False, min(p, 0.05), refusal
-        if p < self.threshold:
-            return False, p, "low_confidence"
-        return True, p, "ok"
+
+@dataclass(frozen=True)
+class PolicySet:
+    """One fitted policy per language group (see POLICY_OF), stored together in data/abstain.json."""
+
+    policies: dict[str, AbstainPolicy]
+
+    @classmethod
+    def default(cls) -> PolicySet:
+        return cls({name: AbstainPolicy.default(feats) for name, feats in POLICY_FEATURES.items()})
+
+    @classmethod
+    def load(cls, data_dir: Path) -> PolicySet:
+        path = data_dir / ABSTAIN_FILE
+        if not path.is_file():
+            return cls.default()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            groups = raw["policies"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DataError(f"{path} is malformed ({exc}): run `faqbot calibrate`") from exc
+        missing = set(POLICY_FEATURES) - set(groups)
+        if missing:
+            raise DataError(f"{path} has no policy for {sorted(missing)}: run `faqbot calibrate`")
+        return cls(
+            {name: AbstainPolicy.from_json(groups[name], f"{path} ({name})") for name in POLICY_FEATURES}
+        )
+
+    def to_json(self) -> str:
+        return json.dumps({"policies": {k: p.to_dict() for k, p in self.policies.items()}}, indent=2)
+
+    def for_language(self, language: Language) -> AbstainPolicy:
+        return self.policies[POLICY_OF[language]]

@@ -13,7 +13,7 @@ from bot.engine import Engine
 from bot.evaluation.answers import AnswerItem, answer_metrics, summarize_answers
 from bot.settings import Settings, get_settings
 
-TWO_LINES = "固定回線とモバイル回線、それぞれ申込みからどれくらいで使えるようになりますか？"
+TWO_LINES = "モバイル回線と固定回線の納期をそれぞれ教えてください"
 
 
 def _item(
@@ -58,9 +58,9 @@ def test_eval_cli_reports_answers(
 ) -> None:
     questions = tmp_path / "q.jsonl"
     rows = [
-        {"id": "q1", "question": "仮想サーバのディスクを増やしたいです", "expected": [17], "kind": "polite"},
+        {"id": "q1", "question": "Dドライブの容量を増やす手順を知りたい", "expected": [17], "kind": "polite"},
         {"id": "q2", "question": TWO_LINES, "expected": [33, 37], "kind": "multi"},
-        {"id": "q3", "question": "水道料金の支払い方法を教えてください", "expected": [], "kind": "oos"},
+        {"id": "q3", "question": "水道代の口座振替を申し込みたい", "expected": [], "kind": "oos"},
     ]  # fmt: skip
     questions.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     monkeypatch.setenv("FAQBOT_DATA_DIR", str(settings.data_dir))

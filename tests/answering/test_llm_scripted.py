@@ -24,7 +24,7 @@ from bot.settings import Settings
 
 from .conftest import LLM_TIMEOUT
 
-DISK = "仮想サーバのディスクを増やしたいです"
+DISK = "Dドライブの容量を増やす手順を知りたい"
 GOOD = "ディスク拡張時はサーバの停止・起動が伴います。[No.17] 拡張後はOS側で拡張作業が必要です。[No.17]"
 
 
@@ -154,8 +154,8 @@ def test_nothing_listening_is_a_connection_error(engine: Engine, settings: Setti
 
 
 def test_abstain_never_calls_the_model(llm_service: AnswerService, scripted: ScriptedLLM) -> None:
-    _, reply = llm_service.answer("水道料金の支払い方法を教えてください")
-    events = list(llm_service.stream("水道料金の支払い方法を教えてください"))
+    _, reply = llm_service.answer("水道代の口座振替を申し込みたい")
+    events = list(llm_service.stream("水道代の口座振替を申し込みたい"))
     assert (
         reply.mode == "abstain" and isinstance(events[-1], DoneEvent) and events[-1].reply.mode == "abstain"
     )
@@ -167,8 +167,8 @@ def test_follow_up_passes_the_history_to_the_model(llm_service: AnswerService, s
         Turn(role="user", content=DISK),
         Turn(role="assistant", content="ディスク拡張時はサーバの停止・起動が伴います。[No.17]"),
     )
-    scripted.enqueue(Scripted(content="CPU変更時もサーバのシャットダウンが必要です。[No.18]"))
-    _, reply = llm_service.answer("CPUの場合は？", history=history)
+    scripted.enqueue(Scripted(content="メモリ変更時もサーバのシャットダウンが必要です。[No.18]"))
+    _, reply = llm_service.answer("メモリならどう？", history=history)
     assert reply.mode == "llm" and [c.no for c in reply.citations] == [18]
     messages = scripted.history[0]["messages"]
     assert [m["role"] for m in messages] == ["system", "user", "assistant", "user"]
@@ -179,7 +179,7 @@ def test_english_question_asks_for_an_english_answer(
     llm_service: AnswerService, scripted: ScriptedLLM
 ) -> None:
     scripted.enqueue(Scripted(content="About one month after you apply. [No.37]"))
-    _, reply = llm_service.answer("How long does it take to get a mobile line?")
+    _, reply = llm_service.answer("What is the lead time for a new mobile line?")
     assert reply.mode == "llm" and reply.language == "en" and "Sources:" in reply.text
     assert "Answer in English" in scripted.history[0]["messages"][-1]["content"]
 

@@ -34,7 +34,7 @@ def test_unused_variable_is_an_error(tmp_path: Path) -> None:
     # A template that lost ${question} must not silently send the model no question.
     prompts = PromptSet(_folder(tmp_path, answer="参照FAQ:\n${context}"), required=())
     with pytest.raises(PromptError, match="question"):
-        prompts.render("answer", context="...", question="CPUは？")
+        prompts.render("answer", context="...", question="質問です")
 
 
 def test_missing_template_fails_when_the_set_is_built(tmp_path: Path) -> None:
@@ -54,6 +54,6 @@ def test_repo_prompts_render_with_what_the_writer_passes() -> None:
     assert entry.startswith("[No.17]")
     context = prompts.render("context", entries=entry)
     for template, extra in (("answer", {"language_instruction": "日本語で"}), ("draft_paragraph", {})):
-        text = prompts.render(template, context=context, question="CPUの場合は？", **extra)
-        assert "CPUの場合は？" in text and "[No.17]" in text
+        text = prompts.render(template, context=context, question="メモリならどう？", **extra)
+        assert "メモリならどう？" in text and "[No.17]" in text
     assert "[No." in prompts.render("system")  # the citation format is taught

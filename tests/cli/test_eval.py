@@ -26,7 +26,7 @@ ITEMS = [
     },
     {"id": "ram", "question": "VMのメモリ増やしたい", "expected": [18], "kind": "casual"},
     # Expects the NTP entry for a password question: a miss on purpose, so recall@1 is below 1.
-    {"id": "wrong", "question": "ポータルのパスワドを忘れちゃった", "expected": [1], "kind": "trap"},
+    {"id": "wrong", "question": "ポータルのぱすわーどを忘れてしまいまいた", "expected": [1], "kind": "trap"},
     {"id": "rain", "question": "来週の大阪は雨が降りますか？", "expected": [], "kind": "oos"},
 ]
 

@@ -17,13 +17,18 @@ from bot.index.documents import dense_docs
 from bot.index.negatives import load_negatives
 from bot.index.store import CURRENT_FILE, FORMAT_VERSION, META_FILE, current_build
 from bot.ingest import load_entries
+from bot.text.analyzer import Analyzer
 from bot.text.synonyms import Synonyms
+
+
+def _analyzer_id(data_dir: Path) -> str:
+    return Analyzer(Synonyms.load(data_dir)).fingerprint
 
 
 def _build(data_dir: Path, index_dir: Path, embedder: Embedder) -> Path:
     return build_index(
         load_entries(data_dir),
-        Synonyms.load(data_dir),
+        Analyzer(Synonyms.load(data_dir)),
         embedder,
         index_dir,
         data_fingerprint(data_dir),
@@ -70,9 +75,11 @@ def test_build_writes_self_describing_meta(small_index: tuple[Path, Path], embed
     assert meta["negative_vectors"] == len(load_negatives(small_data))
     assert (index_dir / CURRENT_FILE).read_text("utf-8").strip() == build.name
 
-    loaded = load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data))
+    loaded = load_index(
+        index_dir, embedder.id, embedder.dim, data_fingerprint(small_data), _analyzer_id(small_data)
+    )
     assert loaded.path == build
-    assert loaded.dense.ntotal == meta["dense_vectors"] == len(dense_docs(entries))
+    assert loaded.dense.ntotal == meta["dense_vectors"] == len(dense_docs(entries, Analyzer()))
     assert loaded.negatives.ntotal == meta["negative_vectors"]
     assert set(loaded.dense_owner) == {e.no for e in entries}
 
@@ -81,8 +88,10 @@ def test_index_vectors_are_the_embedder_document_vectors(
     small_index: tuple[Path, Path], embedder: Embedder
 ) -> None:
     small_data, index_dir = small_index
-    loaded = load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data))
-    docs = dense_docs(load_entries(small_data))
+    loaded = load_index(
+        index_dir, embedder.id, embedder.dim, data_fingerprint(small_data), _analyzer_id(small_data)
+    )
+    docs = dense_docs(load_entries(small_data), Analyzer())
     # The stored question vector of the first entry finds itself with cosine ~1.
     q = embedder.embed_documents([docs[0].text])
     sims, ids = loaded.dense.search(q, 1)
@@ -92,7 +101,13 @@ def test_index_vectors_are_the_embedder_document_vectors(
 def test_other_embedder_makes_the_index_stale(small_index: tuple[Path, Path], embedder: Embedder) -> None:
     small_data, index_dir = small_index
     with pytest.raises(StaleIndexError) as info:
-        load_index(index_dir, "st/some-other-model/q=''/d=''", embedder.dim, data_fingerprint(small_data))
+        load_index(
+            index_dir,
+            "st/some-other-model/q=''/d=''",
+            embedder.dim,
+            data_fingerprint(small_data),
+            _analyzer_id(small_data),
+        )
     assert "faqbot index" in str(info.value)
     assert "some-other-model" in str(info.value)
 
@@ -102,14 +117,18 @@ def test_changed_data_makes_the_index_stale(
     small_index_copy: tuple[Path, Path], embedder: Embedder, changed: str
 ) -> None:
     small_data, index_dir = small_index_copy
-    load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data))  # fresh before the edit
+    load_index(
+        index_dir, embedder.id, embedder.dim, data_fingerprint(small_data), _analyzer_id(small_data)
+    )  # fresh before the edit
     path = small_data / changed
     if changed == "faq.jsonl":
         path.write_text(path.read_text("utf-8").replace("ございます", "あります", 1), encoding="utf-8")
     else:
         path.write_text(path.read_text("utf-8") + "ぷらっとふぉーむ\tプラットフォーム\n", encoding="utf-8")
     with pytest.raises(StaleIndexError, match="faqbot index") as info:
-        load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data))
+        load_index(
+            index_dir, embedder.id, embedder.dim, data_fingerprint(small_data), _analyzer_id(small_data)
+        )
     assert "data/ changed" in str(info.value)
     # Engine.open does not silently serve (or rebuild) a stale index.
     with pytest.raises(StaleIndexError, match="faqbot index"):
@@ -118,7 +137,7 @@ def test_changed_data_makes_the_index_stale(
 
 def test_no_index_raises_index_not_found(tmp_path: Path, embedder: Embedder) -> None:
     with pytest.raises(IndexNotFoundError, match="faqbot index"):
-        load_index(tmp_path / "empty", embedder.id, embedder.dim, "0" * 16)
+        load_index(tmp_path / "empty", embedder.id, embedder.dim, "0" * 16, Analyzer().fingerprint)
 
 
 def test_current_pointing_at_a_missing_build_is_not_found(tmp_path: Path) -> None:
@@ -161,16 +180,18 @@ def test_failed_rebuild_keeps_the_previous_build(
 
     assert (index_dir / CURRENT_FILE).read_bytes() == current_before
     assert sorted(p.name for p in index_dir.iterdir()) == listing_before  # no half-written build left
-    loaded = load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data))
+    loaded = load_index(
+        index_dir, embedder.id, embedder.dim, data_fingerprint(small_data), _analyzer_id(small_data)
+    )
     assert loaded.path == previous
-    assert loaded.dense.ntotal == len(dense_docs(load_entries(small_data)))
+    assert loaded.dense.ntotal == len(dense_docs(load_entries(small_data), Analyzer()))
 
 
 def test_rebuilds_keep_the_newest_two_builds(small_data: Path, tmp_path: Path, embedder: Embedder) -> None:
     index_dir = tmp_path / "index"
     entries = load_entries(small_data)[:1]
     builds = [
-        build_index(entries, Synonyms(()), embedder, index_dir, digit * 16)
+        build_index(entries, Analyzer(), embedder, index_dir, digit * 16)
         for digit in ("1", "2", "3")  # distinct data hashes, so names differ even within one second
     ]
     remaining = sorted(p.name for p in index_dir.glob("build-*"))
@@ -196,8 +217,8 @@ def test_two_builds_of_the_same_data_in_one_second(
 
     monkeypatch.setattr(build_module, "time", SameSecond())
     entries = load_entries(small_data)[:1]
-    first = build_index(entries, Synonyms(()), embedder, tmp_path / "index", "a" * 16)
-    second = build_index(entries, Synonyms(()), embedder, tmp_path / "index", "a" * 16)
+    first = build_index(entries, Analyzer(), embedder, tmp_path / "index", "a" * 16)
+    second = build_index(entries, Analyzer(), embedder, tmp_path / "index", "a" * 16)
     assert second != first
     assert current_build(tmp_path / "index") == second
 
@@ -213,6 +234,18 @@ def test_fingerprint_ignores_files_outside_the_index_inputs(small_data: Path) ->
 
 def test_loaded_rows_are_normalised(small_index: tuple[Path, Path], embedder: Embedder) -> None:
     small_data, index_dir = small_index
-    loaded = load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data))
+    loaded = load_index(
+        index_dir, embedder.id, embedder.dim, data_fingerprint(small_data), _analyzer_id(small_data)
+    )
     vectors = loaded.dense.reconstruct_n(0, loaded.dense.ntotal)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_changed_analyzer_makes_the_index_stale(
+    small_index: tuple[Path, Path], embedder: Embedder, tmp_path: Path
+) -> None:
+    small_data, index_dir = small_index
+    other = Analyzer(Synonyms((("vm", "仮想マシン"),))).fingerprint
+    assert other != _analyzer_id(small_data)
+    with pytest.raises(StaleIndexError, match="analyzer"):
+        load_index(index_dir, embedder.id, embedder.dim, data_fingerprint(small_data), other)

@@ -11,10 +11,10 @@ from bot.retrieval.followup import contextualize, is_elliptical
 @pytest.mark.parametrize(
     "question",
     [
-        "CPUの場合は？",
+        "メモリを増やす場合は？",
         "メモリだと？",
         "じゃあ固定回線なら",
-        "What about memory?",
+        "And for memory?",
         "and the SIM card?",
         "RAMって",
     ],
@@ -26,7 +26,7 @@ def test_elliptical_questions(question: str) -> None:
 @pytest.mark.parametrize(
     "question",
     [
-        "仮想サーバのメモリを増設するとき、どんな作業が発生しますか？",
+        "仮想サーバのメモリ容量を変更する際には、どのような手順を踏めばよいですか？",
         "How do I reset the password for the vendor portal?",
     ],
 )
@@ -38,13 +38,13 @@ def test_context_is_the_last_user_turn() -> None:
     history = (
         Turn(role="user", content="SIMは誰が発行しますか"),
         Turn(role="assistant", content="弊社が発行します [No.40]"),
-        Turn(role="user", content="  ディスクを増やしたい  "),
+        Turn(role="user", content="  Dドライブを拡張したい  "),
         Turn(role="assistant", content="[No.17] をご覧ください"),
     )
-    assert contextualize("CPUの場合は？", history) == "ディスクを増やしたい CPUの場合は？"
+    assert contextualize("メモリならどう？", history) == "Dドライブを拡張したい メモリならどう？"
 
 
 def test_no_user_turn_means_no_context() -> None:
-    assert contextualize("CPUの場合は？", ()) is None
-    assert contextualize("CPUの場合は？", (Turn(role="assistant", content="こんにちは"),)) is None
-    assert contextualize("CPUの場合は？", (Turn(role="user", content="   "),)) is None
+    assert contextualize("メモリならどう？", ()) is None
+    assert contextualize("メモリならどう？", (Turn(role="assistant", content="こんにちは"),)) is None
+    assert contextualize("メモリならどう？", (Turn(role="user", content="   "),)) is None

@@ -54,3 +54,28 @@ def test_all_parts_abstaining_abstains() -> None:
     assert not merged.answerable
     assert merged.reason == "low_confidence"
     assert merged.confidence == 0.3
+
+
+def test_neighbouring_parts_with_the_same_best_entry_are_one_point() -> None:
+    # "パスワードを忘れました。リセットの方法は？": two sentences, one point.
+    told = _part("パスワードを忘れました。", [7, 6, 9], confidence=0.7)
+    asked = _part("リセットの方法は？", [7, 8], confidence=0.95)
+    merged = merge_parts("...", [told, asked], k=5)
+    assert [p.query for p in merged.parts] == ["パスワードを忘れました。リセットの方法は？"]
+    assert merged.parts[0].numbers == [7, 8]  # the more confident ranking speaks for both
+    assert merged.numbers == [7, 8]
+
+
+def test_an_abstaining_neighbour_is_not_folded_into_an_answered_point() -> None:
+    # The second question is outside the FAQ; its nearest entry being the same must not hide it.
+    answered = _part("SIMを再発行したい", [41, 40])
+    outside = _part("SIMの月額料金はいくら？", [41, 38], answerable=False, confidence=0.2)
+    merged = merge_parts("...", [answered, outside], k=5)
+    assert [p.answerable for p in merged.parts] == [True, False]
+
+
+def test_only_neighbours_merge() -> None:
+    parts = [_part("a", [17, 18]), _part("b", [41]), _part("c", [17, 16])]
+    assert [p.query for p in merge_parts("...", parts, k=5).parts] == ["a", "b", "c"]
+    english = merge_parts("...", [_part("I forgot it.", [7]), _part("How to reset?", [7])], k=5)
+    assert english.parts[0].query == "I forgot it. How to reset?"

@@ -36,9 +36,9 @@ def access_lines() -> Iterator[list[dict[str, Any]]]:
 
 def test_one_line_per_request_with_outcome(make_app: AppFactory, access_lines: list[dict[str, Any]]) -> None:
     with TestClient(make_app()) as c:
-        r = c.post("/api/chat", json={"question": "仮想サーバのディスク容量を増やしたいです"})
+        r = c.post("/api/chat", json={"question": "Dドライブの容量を増やす手順を知りたい"})
         c.post("/api/chat", json={"question": ""})
-        c.post("/api/chat/stream", json={"question": "今日の天気は？"})
+        c.post("/api/chat/stream", json={"question": "駅前でおいしいラーメン屋を教えて"})
     ok, bad, stream = access_lines[-3:]
     assert ok["request_id"] == r.headers["x-request-id"]
     assert (ok["method"], ok["path"], ok["status"], ok["mode"], ok["citations"]) == (

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from bot.engine import Engine
 
-DISK = "仮想サーバのディスク容量を増やしたいです"
+DISK = "Dドライブの容量を増やす手順を知りたい"
 
 
 def test_reply_cites_the_entry_and_carries_a_request_id(client: TestClient, engine: Engine) -> None:
@@ -32,16 +32,16 @@ def test_reply_cites_the_entry_and_carries_a_request_id(client: TestClient, engi
 def test_follow_up_uses_history(client: TestClient) -> None:
     first = client.post("/api/chat", json={"question": DISK}).json()
     history = [{"role": "user", "content": DISK}, {"role": "assistant", "content": first["text"]}]
-    follow = client.post("/api/chat", json={"question": "CPUの場合は？", "history": history}).json()
+    follow = client.post("/api/chat", json={"question": "メモリならどう？", "history": history}).json()
     assert [c["no"] for c in follow["citations"]] == [18]
     # Elliptical on its own ("which ID?"): the earlier turn about the portal decides it.
-    history = [{"role": "user", "content": "ポータルのパスワードを変更したい"}]
-    follow = client.post("/api/chat", json={"question": "IDは？", "history": history}).json()
+    history = [{"role": "user", "content": "ポータルの利用者情報を更新したい"}]
+    follow = client.post("/api/chat", json={"question": "IDのほうは？", "history": history}).json()
     assert [c["no"] for c in follow["citations"]] == [9]
 
 
 def test_out_of_scope_abstains_with_suggestions_not_citations(client: TestClient) -> None:
-    body = client.post("/api/chat", json={"question": "今日の天気は？"}).json()
+    body = client.post("/api/chat", json={"question": "駅前でおいしいラーメン屋を教えて"}).json()
     assert body["mode"] == "abstain"
     assert body["citations"] == []
     assert 1 <= len(body["suggestions"]) <= 3

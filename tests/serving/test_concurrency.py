@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 CASES = {
-    "仮想サーバのディスク容量を増やしたいです": 17,
-    "ポータルのパスワードを忘れました": 7,
+    "Dドライブの容量を増やす手順を知りたい": 17,
+    "ポータルのパスワードを失念したのでリセットしてほしい": 7,
     "固定回線の申込にはどのくらい期間がかかりますか": 33,
     "How can I change the disk size of a virtual server?": 17,
 }

@@ -13,7 +13,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-QUESTION = "ポータルのパスワードを忘れました"
+QUESTION = "ポータルのパスワードを失念したのでリセットしてほしい"
 
 
 def ask(client: TestClient, question: str = QUESTION) -> dict[str, Any]:
@@ -83,10 +83,10 @@ def _export(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_export_csv_and_jsonl(client: TestClient, feedback_db: Path, tmp_path: Path) -> None:
-    good, bad = ask(client), ask(client, "今日の天気は？")
+    good, bad = ask(client), ask(client, "駅前でおいしいラーメン屋を教えて")
     client.post("/api/feedback", json={"request_id": good["request_id"], "rating": "up"})
     client.post(
-        "/api/feedback", json={"request_id": bad["request_id"], "rating": "down", "comment": "天気は?"}
+        "/api/feedback", json={"request_id": bad["request_id"], "rating": "down", "comment": "ラーメンは?"}
     )
     ask(client, "回答だけで評価なし")  # answered but not rated: not exported
 
@@ -99,7 +99,7 @@ def test_export_csv_and_jsonl(client: TestClient, feedback_db: Path, tmp_path: P
     }
     by_rating = {x["rating"]: x for x in lines}
     assert by_rating["up"]["citations"] == [7] and by_rating["up"]["question"] == QUESTION
-    assert by_rating["down"]["mode"] == "abstain" and by_rating["down"]["comment"] == "天気は?"
+    assert by_rating["down"]["mode"] == "abstain" and by_rating["down"]["comment"] == "ラーメンは?"
     assert by_rating["down"]["suggestions"] == [s["no"] for s in bad["suggestions"]]
     assert "2 ratings exported" in done.stderr
 

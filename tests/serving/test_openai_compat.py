@@ -14,7 +14,7 @@ from bot.serving import create_app
 from bot.settings import Settings
 
 KEY = "test-key-123"
-DISK = "仮想サーバのディスク容量を増やしたいです"
+DISK = "Dドライブの容量を増やす手順を知りたい"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_history_travels_as_messages(oai: openai.OpenAI) -> None:
             {"role": "system", "content": "You are helpful."},
             {"role": "user", "content": DISK},
             {"role": "assistant", "content": "FAQに以下の記載がございます。… [No.17]"},
-            {"role": "user", "content": [{"type": "text", "text": "CPUの場合は？"}]},
+            {"role": "user", "content": [{"type": "text", "text": "メモリならどう？"}]},
         ],
         temperature=0.2,  # ignored, but must not be refused
         max_tokens=100,
@@ -90,12 +90,14 @@ def test_abstention_lists_related_entries_not_citations(oai: openai.OpenAI) -> N
     for stream in (False, True):
         if stream:
             chunks = oai.chat.completions.create(
-                model="faqbot", messages=[{"role": "user", "content": "今日の天気は？"}], stream=True
+                model="faqbot",
+                messages=[{"role": "user", "content": "駅前でおいしいラーメン屋を教えて"}],
+                stream=True,
             )
             text = "".join(c.choices[0].delta.content or "" for c in chunks)
         else:
             completion = oai.chat.completions.create(
-                model="faqbot", messages=[{"role": "user", "content": "今日の天気は？"}]
+                model="faqbot", messages=[{"role": "user", "content": "駅前でおいしいラーメン屋を教えて"}]
             )
             text = completion.choices[0].message.content or ""
         assert "関連するFAQ" in text and "[No." not in text

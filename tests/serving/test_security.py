@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 AppFactory = Callable[..., FastAPI]
-QUESTION = {"question": "仮想サーバのディスク容量を増やしたいです"}
+QUESTION = {"question": "Dドライブの容量を増やす手順を知りたい"}
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,9 @@ def read_events(text: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_events_come_as_citations_deltas_done(client: TestClient, feedback_db: Path, sql: Any) -> None:
-    with client.stream("POST", "/api/chat/stream", json={"question": "ディスク容量を増やせますか？"}) as r:
+    with client.stream(
+        "POST", "/api/chat/stream", json={"question": "ディスクサイズの拡張はできますか？"}
+    ) as r:
         assert r.status_code == 200
         assert r.headers["content-type"].startswith("text/event-stream")
         assert r.headers["cache-control"] == "no-cache"
@@ -42,16 +44,18 @@ def test_events_come_as_citations_deltas_done(client: TestClient, feedback_db: P
 
 
 def test_abstain_stream_sends_suggestions_not_citations(client: TestClient) -> None:
-    events = read_events(client.post("/api/chat/stream", json={"question": "今日の天気は？"}).text)
+    events = read_events(
+        client.post("/api/chat/stream", json={"question": "駅前でおいしいラーメン屋を教えて"}).text
+    )
     first, done = events[0][1], events[-1][1]
     assert first["citations"] == [] and first["suggestions"]
     assert done["reply"]["mode"] == "abstain" and done["reply"]["citations"] == []
 
 
 def test_follow_up_streams_with_history(client: TestClient) -> None:
-    history = [{"role": "user", "content": "仮想サーバのディスク容量を増やしたいです"}]
+    history = [{"role": "user", "content": "Dドライブの容量を増やす手順を知りたい"}]
     events = read_events(
-        client.post("/api/chat/stream", json={"question": "CPUの場合は？", "history": history}).text
+        client.post("/api/chat/stream", json={"question": "メモリならどう？", "history": history}).text
     )
     assert [c["no"] for c in events[-1][1]["reply"]["citations"]] == [18]
 

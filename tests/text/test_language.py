@@ -22,8 +22,8 @@ def test_english(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "VMのCPUを増やしたい",
-        "Zabbixの通知先を複数にできますか",
+        "VMのメモリを足したい",
+        "Zabbixのアラートを二人に送りたい",
         "ポータルのパスワード",
         "ｼﾑの再発行",
         "",
