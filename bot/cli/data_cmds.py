@@ -58,7 +58,7 @@ def index() -> None:
     help="default: every data/calibration*.jsonl",
 )
 @click.option(
-    "--target-answer", default=0.95, show_default=True, help="share of in-scope questions to answer"
+    "--target-answer", default=0.93, show_default=True, help="share of in-scope questions to answer"
 )
 @click.option(
     "--folds",
