@@ -102,11 +102,15 @@ _RUN_BREAKS = (
         rf"ました|ません|ています|ております|です|ます)([、,\s]*)(?=(?:{_CONNECTOR}))"
     ),
     # A plain past ending ("忘れた") before a conjunction; not before "あと" ("構築したあと" is "after").
-    re.compile(r"(た)([、,\s]*)(?=また(?![まは])|それと(?!も)|それから|もう(?:一|ひと|1)つ|加えて|さらに|ついでに)"),
+    re.compile(
+        r"(た)([、,\s]*)(?=また(?![まは])|それと(?!も)|それから|もう(?:一|ひと|1)つ|加えて|さらに|ついでに)"
+    ),
     re.compile(r"(たい)のと[、,\s]*|(た|ない)のと[、,]\s*"),
     # "…どう適用すればいいかと…更新方法が知りたい": two embedded questions ("…かと思う" is not).
     re.compile(r"(?<![ほな])(か)と[、,]?\s*(?!思|考|存|言|聞|心配|不安|気に|懸念)"),
-    re.compile(r"(ですか|ますか|でしょうか|ませんか)[、,\s]*(?!それとも|どうか|[ねなもとよらっ]|[。？?！!]|$)"),
+    re.compile(
+        r"(ですか|ますか|でしょうか|ませんか)[、,\s]*(?!それとも|どうか|[ねなもとよらっ]|[。？?！!]|$)"
+    ),
     re.compile(r"(ください|下さい)[、,\s]*(?!ま|ね|よ|と|[。？?！!]|$)"),
     re.compile(r"([てでりし]|が|けど|ので)[、,]\s*(?=(?:また|加えて|さらに|併せて|あわせて)[、,])"),
 )
@@ -122,7 +126,9 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 # "SIMの…", "メモリを…": opens on a noun marked by a particle, before any verb ("切断されたときに…").
-_OWN_TOPIC = re.compile(r"^[\u4e00-\u9fff\u30a0-\u30ffA-Za-z0-9Ａ-Ｚａ-ｚ０-９ー・]+(について|から|って|[のはがをもにで])")  # noqa: E501
+_OWN_TOPIC = re.compile(
+    r"^[\u4e00-\u9fff\u30a0-\u30ffA-Za-z0-9Ａ-Ｚａ-ｚ０-９ー・]+(について|から|って|[のはがをもにで])"
+)
 # "ディスクも増やしたい" after "CPUを増やしたい": a new thing in the same frame is a new point.
 _ALSO = re.compile(r"[^\sをがはにでと、。]も[、,]?[^のっ]")
 # Words of asking rather than of topic (Sudachi normalised forms): a sentence with nothing but

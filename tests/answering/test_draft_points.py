@@ -112,7 +112,10 @@ def test_wishes_problems_and_compact_mails_get_their_own_entries(
             "ポータルのパスワードを忘れたんですけどどうすればいいですかあとSIMを再発行したいので流れを教えてほしいです",
             [[7], [41]],
         ),
-        ("メモリを増やしたいのとディスクも増やしたいそれからデータセンターはどこにあるの", [[18], [17], [47]]),  # noqa: E501
+        (
+            "メモリを増やしたいのとディスクも増やしたいそれからデータセンターはどこにあるの",
+            [[18], [17], [47]],
+        ),
     ],
 )
 def test_voice_input_without_punctuation_is_not_one_giant_point(

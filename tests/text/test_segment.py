@@ -152,7 +152,10 @@ def test_prose_questions_joined_by_a_conjunction_split(conjunction: str) -> None
         ("パスワードを忘れました。\nメモリを増やしたい", ["パスワードを忘れました。", "メモリを増やしたい"]),
         (
             "ポータルにログインできなくて困っています。仮想サーバのディスクを増設したいと考えております。",
-            ["ポータルにログインできなくて困っています。", "仮想サーバのディスクを増設したいと考えております。"],  # noqa: E501
+            [
+                "ポータルにログインできなくて困っています。",
+                "仮想サーバのディスクを増設したいと考えております。",
+            ],
         ),
         (
             "閉域網のルータが壊れてしまいました。それと、SIMカードも紛失しました。",
@@ -247,7 +250,9 @@ def test_signatures_are_dropped(signature: str) -> None:
 def test_items_announced_by_a_header_are_points_but_a_bullet_list_of_facts_is_context() -> None:
     announced = "下記2点についてご教示ください。\n・固定回線を敷設するときの流れ\n・IPSEC設計の内容"
     assert split_questions(announced) == ["固定回線を敷設するときの流れ", "IPSEC設計の内容"]
-    facts = "現在の構成は以下のとおりです。\n・Webサーバ 2台\n・DBサーバ 1台\nこの構成で通信に制約はありますか。"  # noqa: E501
+    facts = (
+        "現在の構成は以下のとおりです。\n・Webサーバ 2台\n・DBサーバ 1台\nこの構成で通信に制約はありますか。"
+    )
     assert split_questions(facts) == [
         "現在の構成は以下のとおりです。Webサーバ 2台DBサーバ 1台この構成で通信に制約はありますか。"
     ]
@@ -255,4 +260,7 @@ def test_items_announced_by_a_header_are_points_but_a_bullet_list_of_facts_is_co
 
 def test_kanji_numbered_items_are_split() -> None:
     mail = "一点目：仮想サーバを解約するにはどうすればよいですか\n二点目：御社主催のセミナーの日程"
-    assert split_questions(mail) == ["仮想サーバを解約するにはどうすればよいですか", "御社主催のセミナーの日程"]  # noqa: E501
+    assert split_questions(mail) == [
+        "仮想サーバを解約するにはどうすればよいですか",
+        "御社主催のセミナーの日程",
+    ]
