@@ -20,11 +20,12 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.index.documents import HEADING
 from bot.models import FaqEntry
 from bot.text.analyzer import Analyzer
 
 # A section starts at a line beginning with "ケース1：" or "【…】".
-_HEADING = re.compile(r"^\s*(ケース\s*[0-9０-９]+\s*[：:][^\n]*|【[^】\n]{1,40}】)")
+_HEADING = HEADING  # one definition of a heading for indexing and for quoting
 _BLANK_RUNS = re.compile(r"\n\s*\n")
 # A distinctive word in a heading counts this much more than one in the body.
 HEADING_WEIGHT = 2.0

@@ -36,7 +36,8 @@ _MIN_SENTENCE_CHARS = 12
 # A word in this share of the questions or more says nothing about any one of them.
 _SHARED_SHARE = 0.25
 _KEYWORDS = 8
-_HEADING = re.compile(r"^\s*(ケース\s*[0-9０-９]+\s*[：:][^\n]*|【[^】\n]{1,40}】)", re.MULTILINE)
+# A section heading: a line opening with "ケース1：…" or "【…】" (the answer writer splits on it too).
+HEADING = re.compile(r"^\s*(ケース\s*[0-9０-９]+\s*[：:][^\n]*|【[^】\n]{1,40}】)", re.MULTILINE)
 _SENTENCE = re.compile(r"(?<=[。！？!?])|\n")
 _NOUNISH = frozenset({"名詞", "接頭辞", "接尾辞"})
 
@@ -71,7 +72,7 @@ def answer_sentences(answer: str) -> list[str]:
 
 
 def headings(answer: str) -> list[str]:
-    return [m.group(1).strip() for m in _HEADING.finditer(answer)]
+    return [m.group(1).strip() for m in HEADING.finditer(answer)]
 
 
 def corrected(entry: FaqEntry) -> FaqEntry:

@@ -50,9 +50,10 @@ class AnswerDecider:
 
     def decide(self, question: str, ranking: Ranking) -> Decision:
         f, refusal = self.explain(question, ranking)
-        p = self.policies.for_language(ranking.language).probability(f)
+        policy = self.policies.for_language(ranking.language)
+        p = policy.probability(f)
         if refusal is not None:
             return Decision(False, min(p, 0.05), refusal)
-        if p < self.policies.for_language(ranking.language).threshold:
+        if p < policy.threshold:
             return Decision(False, p, "low_confidence")
         return Decision(True, p, "ok")

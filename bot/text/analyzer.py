@@ -42,8 +42,7 @@ class Analysis:
     @property
     def dense_texts(self) -> tuple[str, ...]:
         """What the embedder reads: the expanded text, plus the literal one when respelling changed it."""
-        literal = self.text if self.respelled == self.text else None
-        return (self.expanded,) if literal is not None else (self.expanded, self.text)
+        return (self.expanded,) if self.respelled == self.text else (self.expanded, self.text)
 
 
 @dataclass(frozen=True)
