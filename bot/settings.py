@@ -28,6 +28,8 @@ class Settings(BaseSettings):
 
     # retrieval
     top_k: int = Field(default=5, ge=1, le=48)
+    # OpenMP threads per query embedding in a server worker (None: 1, see bot/embedders/threads.py)
+    embed_threads: int | None = Field(default=None, ge=1)
     # Where a citation links to; {no} is the FAQ number. Point it at the published FAQ page.
     faq_link_template: str = "https://www.jecc.com/service/list/ws-platform.html#faq-{no}"
 
@@ -42,11 +44,22 @@ class Settings(BaseSettings):
     # serving
     host: str = "127.0.0.1"
     port: int = 8000
+    # server worker processes: each gets cores // workers for its embedder
+    workers: int = Field(default=1, ge=1)
+    # requests answered at once per worker (retrieval runs in a bounded thread pool off the event loop)
+    answer_threads: int = Field(default=4, ge=1)
+    # replies kept per index build for repeated questions (0: no cache)
+    reply_cache_size: int = Field(default=2048, ge=0)
     max_question_chars: int = Field(default=1000, ge=10)
     api_key: str | None = None
     cors_origins: list[str] = ["*"]
     rate_limit_per_minute: int = Field(default=60, ge=0)
     feedback_db: Path = ROOT / "data" / "feedback.sqlite3"
+    # Shared state (requests, ratings, rate-limit counters) for several workers, e.g.
+    # postgresql+psycopg://user:pass@host/faqbot. Unset: the SQLite file feedback_db.
+    database_url: str | None = None
+    # HMAC key for client addresses in the rate-limit table; unset: derived from the database URL.
+    hash_secret: str | None = None
     log_questions: bool = False
 
     @property

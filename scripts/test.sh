@@ -4,6 +4,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh --dev
 
+# A private PostgreSQL for the store tests (stopped and deleted on exit, whatever happens). With
+# FAQBOT_REQUIRE_POSTGRES=1 the PostgreSQL cases fail rather than skip if it is not reachable.
+pgdir="$(mktemp -d /tmp/faqbot-pg.XXXXXX)"
+trap 'bash scripts/postgres.sh stop "$pgdir"' EXIT
+FAQBOT_TEST_DATABASE_URL="$(bash scripts/postgres.sh start "$pgdir")"
+export FAQBOT_TEST_DATABASE_URL FAQBOT_REQUIRE_POSTGRES=1
+
 # Debian's Chromium for the widget's browser tests (Playwright drives it; it never downloads a browser).
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

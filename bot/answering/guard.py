@@ -8,6 +8,8 @@ What counts as a citation (after NFKC, so ［No．17］ and ［Ｎｏ．１７�
   writes "FAQ No.99 によると" is inventing a source whatever the brackets.
 Numbers not retrieved are dropped from the citations; any of them makes the reply unusable
 (the text around it is a claim attributed to an entry we never showed), so the caller falls back.
+Invisible characters are read through; bidi overrides and isolates make a reply unusable, since its
+reader would see the digits in another order than the guard reads them.
 
 A writer may also name `required` entries (the LLM writer passes each question's best hit): a reply
 citing none of them cites only entries retrieval ranked lower — a base model that copies a number
@@ -29,11 +31,21 @@ _BRACKETED = re.compile(
 # Bare references need the dot ("No.17"): English "no 24-hour support" is not a reference.
 _BARE = re.compile(r"(?<![a-z0-9])no\.\s*(\d+)", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
+# Unicode's Default_Ignorable_Code_Point that are not format characters (Cf, dropped by category):
+# a reader sees nothing, so "[\u034fNo.99]" (a combining grapheme joiner) reads "[No.99]" (found by
+# hypothesis: the guard saw no citation there, and so no invented one).
+_IGNORABLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0\ufff0-\ufff8\U000e0000-\U000e0fff]"
+)
+# Bidi embeddings, overrides and isolates make a reader see another order than the text's:
+# "[No.\u202e71\u202c]" is shown as [No.17]. A reply has no use for them.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 # Fallback reasons the guard itself produces (the generator adds timeout, http_error, ...).
 NO_CITATION = "no_citation"
 UNRETRIEVED_CITATION = "unretrieved_citation"
 EMPTY_REPLY = "empty_reply"
+BIDI_CONTROL = "bidi_control"
 MISSING_BEST_ENTRY = "missing_best_entry"
 
 
@@ -52,8 +64,8 @@ class Verdict:
 
 
 def _fold(text: str) -> str:
-    # Invisible format characters (zero-width space, joiners) must not hide a number from us.
-    folded = unicodedata.normalize("NFKC", text)
+    # Invisible characters (zero-width space, joiners, variation selectors) must not hide a number from us.
+    folded = _IGNORABLE.sub("", unicodedata.normalize("NFKC", text))
     return "".join(c for c in folded if unicodedata.category(c) != "Cf")
 
 
@@ -83,6 +95,8 @@ def check(
     """Judge a reply against the entries the writer was given (and must cite one of, if `required`)."""
     if not text.strip():
         return Verdict(False, (), (), EMPTY_REPLY)
+    if _BIDI_CONTROL.search(text):
+        return Verdict(False, (), (), BIDI_CONTROL)
     cited = tuple(n for n in cited_numbers(text) if n in allowed)
     unretrieved = tuple(n for n in referenced_numbers(text) if n not in allowed)
     if unretrieved:

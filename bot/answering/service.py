@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from bot.answering import guard
 from bot.answering.base import Linker
+from bot.answering.cache import ReplyCache
 from bot.answering.drafting import Drafter
 from bot.answering.extractive import ExtractiveWriter
 from bot.answering.generator import Generator, OpenAIGenerator
@@ -24,8 +25,15 @@ from bot.settings import Settings
 
 
 class AnswerService:
-    def __init__(self, engine: Engine, extractive: ExtractiveWriter, llm: LLMWriter | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        extractive: ExtractiveWriter,
+        llm: LLMWriter | None = None,
+        cache: ReplyCache | None = None,
+    ) -> None:
         self.engine = engine
+        self.cache = cache or ReplyCache(0)
         self.extractive = extractive
         self.llm = llm
         self.linker = extractive.linker
@@ -57,7 +65,7 @@ class AnswerService:
         llm = None
         if generator is not None:
             llm = LLMWriter(generator, PromptSet(settings.prompts_dir), extractive)
-        return cls(engine, extractive, llm)
+        return cls(engine, extractive, llm, ReplyCache(settings.reply_cache_size))
 
     @property
     def mode(self) -> str:
@@ -74,8 +82,14 @@ class AnswerService:
     def answer(
         self, question: str, history: tuple[Turn, ...] = (), category: str | None = None, k: int = 5
     ) -> tuple[Retrieval, Reply]:
+        key = ReplyCache.key(question, history, category, k)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
         retrieval = self.engine.retrieve(question, k=k, category=category, history=history)
-        return retrieval, self.reply(retrieval, history)
+        answered = retrieval, self.reply(retrieval, history)
+        self.cache.put(key, answered)
+        return answered
 
     def stream(
         self, question: str, history: tuple[Turn, ...] = (), category: str | None = None, k: int = 5

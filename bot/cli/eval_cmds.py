@@ -134,33 +134,3 @@ def _print_table(summary: dict[str, Any], results: list[Any], eng: Any) -> None:
 
 COMMANDS = [eval_cmd]
 
-
-@click.command()
-@click.option(
-    "--questions", type=click.Path(path_type=Path), default=Path("eval/questions.jsonl"), show_default=True
-)
-@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 100))
-@click.option("--json", "as_json", is_flag=True)
-def bench(questions: Path, repeat: int, as_json: bool) -> None:
-    """Latency p50/p95 per retriever, index build time, cold start and peak RSS (targets in brackets)."""
-    from bot.cli.common import settings
-    from bot.evaluation.bench import run_bench
-    from bot.evaluation.dataset import load_items
-
-    s = settings()
-    engines = {mode: engine(cast(Any, mode)) for mode in ("hybrid", "dense", "bm25")}
-    texts = [item.question for item in load_items(questions)]
-    report = run_bench(engines, texts, s.data_dir, s.index_dir, repeat)
-    if as_json:
-        click.echo(json.dumps(report, indent=2))
-        return
-    click.echo(f"{report['n_questions']} questions x {repeat}")
-    for name, lat in report["latency"].items():
-        ratio = f"  ({lat['p50_vs_dense']:.2f}x dense)" if "p50_vs_dense" in lat else ""
-        click.echo(f"  {name:<22} p50 {lat['p50_ms']:6.2f} ms  p95 {lat['p95_ms']:6.2f} ms{ratio}")
-    click.echo(f"index build       {report['build_s']:.2f} s")
-    click.echo(f"cold start to first answer {report['cold_start_s']:.2f} s  [target <= 3 s]")
-    click.echo(f"peak RSS of a loaded engine {report['peak_rss_mb']:.0f} MB  [target <= 400 MB]")
-
-
-COMMANDS.append(bench)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import cast
@@ -14,15 +15,18 @@ from bot.cli.common import settings
 @click.command()
 @click.option("--host", default=None, help="default: FAQBOT_HOST (127.0.0.1)")
 @click.option("--port", default=None, type=int, help="default: FAQBOT_PORT (8000)")
-@click.option("--workers", default=1, show_default=True, help="uvicorn worker processes")
+@click.option("--workers", default=None, type=int, help="worker processes (default: FAQBOT_WORKERS, 1)")
 @click.option("--reload", "auto_reload", is_flag=True, help="restart on code changes (development)")
-def serve(host: str | None, port: int | None, workers: int, auto_reload: bool) -> None:
+def serve(host: str | None, port: int | None, workers: int | None, auto_reload: bool) -> None:
     """Run the chat server: API, OpenAI-compatible /v1, the widget at / and the desk page at /desk."""
     import uvicorn
 
     s = settings()
     host = host or s.host
     port = port or s.port
+    workers = workers or s.workers
+    # Each worker process reads its settings again: tell them how many siblings share the cores.
+    os.environ["FAQBOT_WORKERS"] = str(workers)
     click.echo(f"faqbot: http://{host}:{port}/ (widget), /desk, /docs; the index loads in the background")
     uvicorn.run(
         "bot.serving.app:create_app",
@@ -38,7 +42,7 @@ def serve(host: str | None, port: int | None, workers: int, auto_reload: bool) -
 
 @click.group()
 def feedback() -> None:
-    """Ratings users gave to replies (stored in FAQBOT_FEEDBACK_DB)."""
+    """Ratings users gave to replies (stored in FAQBOT_DATABASE_URL, else the SQLite FAQBOT_FEEDBACK_DB)."""
 
 
 @feedback.command(name="export")
@@ -46,13 +50,13 @@ def feedback() -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="default: stdout")
 def export(fmt: str, out: Path | None) -> None:
     """Write every rating with its question, reply, mode and citations."""
-    from bot.serving.feedback import SqliteFeedbackStore
+    from bot.serving.feedback import SqlFeedbackStore, database_url
     from bot.serving.feedback.export import ExportFormat, write_rows
 
     s = settings()
-    if not s.feedback_db.exists():
+    if not s.database_url and not s.feedback_db.exists():
         raise click.ClickException(f"no feedback database at {s.feedback_db} (set FAQBOT_FEEDBACK_DB)")
-    rows = SqliteFeedbackStore(s.feedback_db).feedback_rows()
+    rows = SqlFeedbackStore(database_url(s.database_url, s.feedback_db)).feedback_rows()
     if out is None:
         n = write_rows(rows, sys.stdout, cast(ExportFormat, fmt))
     else:

@@ -18,13 +18,33 @@ from bot.embedders.base import Embedder
 from bot.fsutil import atomic_write_text
 from bot.index.documents import dense_docs, lexical_documents
 from bot.index.negatives import NEGATIVES_FILE
-from bot.index.store import CURRENT_FILE, FORMAT_VERSION, META_FILE
+from bot.index.store import CURRENT_FILE, FIELD_FILE, FORMAT_VERSION, META_FILE, OWNER_FILE
 from bot.ingest.store import FAQ_FILE
 from bot.models import FaqEntry
 from bot.text.analyzer import Analyzer
 from bot.text.synonyms import SYNONYMS_FILE
 
 _BATCH = 32
+# Past this many vectors the dense index is approximate: HNSW over 8-bit scalar-quantised codes.
+# Exact search costs ~dim multiply-adds per vector per query (1.7M vectors: ~100 ms), and float32
+# vectors need 1.5 KB each; SQ8 cuts that to 384 B (see docs/PERFORMANCE.md for recall and speed).
+APPROXIMATE_FROM = 200_000
+HNSW_NEIGHBOURS = 32
+
+
+def dense_index(vectors: np.ndarray, approximate_from: int = APPROXIMATE_FROM) -> tuple[faiss.Index, str]:
+    """The dense index for these (L2-normalised) vectors and its kind, "flat" or "hnsw"."""
+    n, dim = vectors.shape
+    if n < approximate_from:
+        flat = faiss.IndexFlatIP(dim)
+        flat.add(vectors)
+        return flat, "flat"
+    qtype = faiss.ScalarQuantizer.QT_8bit
+    hnsw = faiss.IndexHNSWSQ(dim, qtype, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)  # type: ignore[arg-type]
+    hnsw.hnsw.efConstruction = 80
+    hnsw.train(vectors)
+    hnsw.add(vectors)
+    return hnsw, "hnsw"
 
 
 def data_fingerprint(data_dir: Path, entries: list[FaqEntry] | None = None) -> str:
@@ -56,6 +76,7 @@ def build_index(
     data_hash: str,
     progress: bool = False,
     negatives: list[str] | None = None,
+    approximate_from: int = APPROXIMATE_FROM,
 ) -> Path:
     """Write a new build beside the current one and switch to it; returns the new build's folder."""
     import bm25s
@@ -67,8 +88,8 @@ def build_index(
     tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=f".{build.name}.", suffix=".tmp"))
     try:
         docs = dense_docs(entries, analyzer)
-        dense = faiss.IndexFlatIP(embedder.dim)
-        dense.add(_embed(embedder, [d.text for d in docs], "embedding entries", progress))
+        vectors = _embed(embedder, [d.text for d in docs], "embedding entries", progress)
+        dense, dense_kind = dense_index(vectors, approximate_from)
         faiss.write_index(dense, str(tmp / "dense.faiss"))
         # Known out-of-scope questions, as queries would phrase them: neighbours that argue "abstain".
         negative_index = faiss.IndexFlatIP(embedder.dim)
@@ -76,9 +97,10 @@ def build_index(
         if negative_texts:
             negative_index.add(embedder.embed_queries(negative_texts))
         faiss.write_index(negative_index, str(tmp / "negatives.faiss"))
-        (tmp / "dense_docs.json").write_text(
-            json.dumps([{"no": d.no, "field": d.field} for d in docs], ensure_ascii=False), encoding="utf-8"
-        )
+        fields = sorted({d.field for d in docs})
+        # Arrays, not JSON objects: at 100k entries there are ~2M vectors to map back to entries.
+        np.save(tmp / OWNER_FILE, np.array([d.no for d in docs], dtype=np.int64))
+        np.save(tmp / FIELD_FILE, np.array([fields.index(d.field) for d in docs], dtype=np.uint8))
 
         words, readings = lexical_documents(entries, analyzer)
         for name, corpus in (("bm25", words), ("bm25_reading", readings)):
@@ -94,6 +116,8 @@ def build_index(
             "analyzer": analyzer.fingerprint,
             "entries": [e.no for e in entries],
             "dense_vectors": len(docs),
+            "dense_kind": dense_kind,
+            "dense_fields": fields,
             "negative_vectors": len(negative_texts),
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 2),

@@ -8,12 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import faiss
+import numpy as np
+import numpy.typing as npt
 
 from bot.errors import IndexNotFoundError, StaleIndexError
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 META_FILE = "meta.json"
 CURRENT_FILE = "CURRENT"
+OWNER_FILE = "dense_owner.npy"  # per dense vector: its FAQ number
+FIELD_FILE = "dense_field.npy"  # per dense vector: its field, as a position in meta["dense_fields"]
+# Memory-mapped, read-only: workers on one host share the vectors' pages instead of copying them.
+_FAISS_READ_FLAGS = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
 
 
 @dataclass(frozen=True)
@@ -22,8 +28,8 @@ class LoadedIndex:
     meta: dict[str, Any]
     dense: Any  # faiss.Index (no type stubs)
     negatives: Any  # faiss.Index of known out-of-scope questions (may be empty)
-    dense_owner: tuple[int, ...]
-    dense_field: tuple[str, ...]
+    dense_owner: npt.NDArray[np.int64]  # per dense vector: its FAQ number
+    dense_field: npt.NDArray[np.str_]  # per dense vector: its field name
     bm25: Any  # bm25s.BM25 over content words
     bm25_reading: Any  # bm25s.BM25 over reading-key n-grams
     entry_nos: tuple[int, ...]
@@ -60,15 +66,15 @@ def load_index(
             f"index {build} is stale: {'; '.join(problems)}. Run `faqbot index` to rebuild it."
         )
 
-    docs = json.loads((build / "dense_docs.json").read_text(encoding="utf-8"))
+    fields = np.array(meta["dense_fields"], dtype=np.str_)
     return LoadedIndex(
         path=build,
         meta=meta,
-        dense=faiss.read_index(str(build / "dense.faiss")),
+        dense=faiss.read_index(str(build / "dense.faiss"), _FAISS_READ_FLAGS),
         negatives=faiss.read_index(str(build / "negatives.faiss")),
-        dense_owner=tuple(int(d["no"]) for d in docs),
-        dense_field=tuple(str(d["field"]) for d in docs),
-        bm25=bm25s.BM25.load(str(build / "bm25"), show_progress=False),
-        bm25_reading=bm25s.BM25.load(str(build / "bm25_reading"), show_progress=False),
+        dense_owner=np.load(build / OWNER_FILE, mmap_mode="r"),
+        dense_field=fields[np.load(build / FIELD_FILE)],
+        bm25=bm25s.BM25.load(str(build / "bm25"), show_progress=False, mmap=True),
+        bm25_reading=bm25s.BM25.load(str(build / "bm25_reading"), show_progress=False, mmap=True),
         entry_nos=tuple(int(n) for n in meta["entries"]),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +43,9 @@ def parse_export(path: Path) -> ParsedExport:
     title, published, header_line = "", "", 0
     entries: list[FaqEntry] = []
     seen: dict[int, int] = {}
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # Records end at "\n" only. str.splitlines() also breaks at U+2028, U+0085, form feed, ... which a
+    # web page's answer may hold: it split such a record and named the wrong line (found by hypothesis).
+    for lineno, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
         if not stripped:
             continue
@@ -50,7 +53,7 @@ def parse_export(path: Path) -> ParsedExport:
             if stripped.startswith("#"):
                 title = stripped.lstrip("#").strip()
             elif m := _PUBLISHED.match(stripped):
-                published = f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+                published = _date(path, lineno, int(m[1]), int(m[2]), int(m[3]))
             elif tuple(c.strip() for c in line.split("\t")) == HEADER:
                 header_line = lineno
             else:
@@ -67,6 +70,14 @@ def parse_export(path: Path) -> ParsedExport:
     if not published:
         raise IngestError(str(path), None, "no '掲載日：YYYY/MM/DD' line before the header row")
     return ParsedExport(title=title, published=published, entries=tuple(entries))
+
+
+def _date(path: Path, lineno: int, year: int, month: int, day: int) -> str:
+    # The pattern alone let "掲載日：2026/13/45" through as "2026-13-45" (found by hypothesis).
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError as exc:
+        raise IngestError(str(path), lineno, f"掲載日 {year}/{month}/{day} is not a date ({exc})") from exc
 
 
 def _parse_record(path: Path, lineno: int, line: str, published: str, seen: dict[int, int]) -> FaqEntry:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.retrieval.abstain import Features, PolicySet, refusal_reason
+from bot.retrieval.fusion import top_scores
 from bot.retrieval.ranking import Ranking
 
 
@@ -22,7 +23,7 @@ def features(ranking: Ranking) -> Features:
     if not order:
         return Features(0.0, -1.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
     top = order[0]
-    dense_sorted = np.sort(s.dense)[::-1]
+    dense_sorted = top_scores(s.dense, 2)
     return Features(
         dense_top=float(s.dense[top]),
         known_margin=float(s.dense_question.max()) - s.negative,

@@ -35,3 +35,24 @@ def convex_combination(score_lists: list[Scores], weights: list[float]) -> Score
     for scores, weight in zip(score_lists, weights, strict=True):
         fused += weight * minmax(scores)
     return fused
+
+
+def top_positions(scores: Scores, n: int) -> npt.NDArray[np.intp]:
+    """Positions of the `n` best finite scores, best first, ties in position order.
+
+    argpartition first: a full sort of every entry per query is what stops scaling past 10k.
+    """
+    finite = np.flatnonzero(np.isfinite(scores))
+    if len(finite) > n:
+        nth = -np.partition(-scores[finite], n - 1)[n - 1]
+        # Every score tied with the n-th stays in, so ties are cut in position order as a full
+        # stable sort would cut them.
+        finite = finite[scores[finite] >= nth]
+    return finite[np.argsort(-scores[finite], kind="stable")][:n]
+
+
+def top_scores(scores: Scores, n: int) -> Scores:
+    """The `n` highest scores, highest first."""
+    if len(scores) <= n:
+        return np.sort(scores)[::-1]
+    return np.sort(np.partition(scores, len(scores) - n)[-n:])[::-1]

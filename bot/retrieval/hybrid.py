@@ -7,6 +7,7 @@ import numpy as np
 from bot.models import FaqEntry, Hit, Language, Retrieval, Turn
 from bot.retrieval.abstain import Features
 from bot.retrieval.decision import AnswerDecider
+from bot.retrieval.fusion import top_positions
 from bot.retrieval.ranking import HybridRanker, Ranking, RetrieverMode
 
 __all__ = ["HybridRetriever", "RetrieverMode"]
@@ -20,6 +21,11 @@ class HybridRetriever:
         self.decider = decider
         by_no = {e.no: e for e in entries}
         self._category = np.array([by_no[int(n)].category for n in ranker.entry_nos])
+        # Per category: FAISS searches only its vectors, and the lexical scores are masked to it.
+        self._subsets = {
+            str(c): ranker.subset(str(c), np.flatnonzero(self._category == c)) for c in set(self._category)
+        }
+        self._masks = {c: np.where(self._category == c, 0.0, -np.inf) for c in self._subsets}
 
     @property
     def mode(self) -> RetrieverMode:
@@ -28,10 +34,12 @@ class HybridRetriever:
     def retrieve(
         self, question: str, k: int = 5, category: str | None = None, history: tuple[Turn, ...] = ()
     ) -> Retrieval:
-        mask = None
+        mask, subset = None, None
         if category:
-            mask = np.where(self._category == category, 0.0, -np.inf)
-        ranking = self.ranker.rank(question, history, mask)
+            # An unknown category matches nothing, as the mask over every entry did before.
+            mask = self._masks.get(category, np.full(len(self._category), -np.inf))
+            subset = self._subsets.get(category)
+        ranking = self.ranker.rank(question, history, mask, subset)
         decision = self.decider.decide(question, ranking)
         return Retrieval(
             query=question,
@@ -46,9 +54,9 @@ class HybridRetriever:
     def _hits(self, ranking: Ranking, k: int) -> tuple[Hit, ...]:
         s = ranking.scored
         fused = s.fused
-        dense_top = set(np.argsort(-s.dense)[:_SIGNAL_DEPTH].tolist())
-        lexical_top = {int(i) for i in np.argsort(-s.lexical)[:_SIGNAL_DEPTH] if s.lexical[i] > 0}
-        reading_top = {int(i) for i in np.argsort(-s.reading)[:_SIGNAL_DEPTH] if s.reading[i] > 0}
+        dense_top = {int(i) for i in top_positions(s.dense, _SIGNAL_DEPTH)}
+        lexical_top = {int(i) for i in top_positions(s.lexical, _SIGNAL_DEPTH) if s.lexical[i] > 0}
+        reading_top = {int(i) for i in top_positions(s.reading, _SIGNAL_DEPTH) if s.reading[i] > 0}
         tops = (("dense", dense_top), ("lexical", lexical_top), ("reading", reading_top))
         return tuple(
             Hit(

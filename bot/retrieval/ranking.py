@@ -15,8 +15,8 @@ from bot.embedders.base import Embedder
 from bot.index.store import LoadedIndex
 from bot.models import Language, Turn
 from bot.retrieval.followup import contextualize, is_elliptical
-from bot.retrieval.fusion import Scores, convex_combination, reciprocal_rank_fusion
-from bot.retrieval.signals import Signals
+from bot.retrieval.fusion import Scores, convex_combination, reciprocal_rank_fusion, top_positions
+from bot.retrieval.signals import Signals, Subset
 from bot.text.analyzer import Analysis, Analyzer
 
 RetrieverMode = Literal["hybrid", "dense", "bm25"]
@@ -31,6 +31,9 @@ LEXICAL_WEIGHT: dict[Language, tuple[float, float]] = {
 }
 # How much the previous turn counts when the question is a follow-up.
 CONTEXT_WEIGHT = 0.6
+# Entries a ranking keeps in order: hits, suggestions and multi-question merging look at the top
+# few; ordering all of a 100k-entry index would cost more than the search.
+ORDER_DEPTH = 50
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Ranking:
     analysis: Analysis
     search_text: str
     scored: Scored
-    order: tuple[int, ...]  # positions into the index's entry list, best first
+    order: tuple[int, ...]  # positions into the index's entry list, best first (ORDER_DEPTH of them)
 
     @property
     def language(self) -> Language:
@@ -72,14 +75,17 @@ class HybridRanker:
         self._fusion = fusion
         self.entry_nos = np.array(index.entry_nos)
 
-    def _score(self, analysis: Analysis, language: Language) -> Scored:
+    def subset(self, name: str, positions: np.ndarray) -> Subset:
+        return self._signals.subset(name, positions)
+
+    def _score(self, analysis: Analysis, language: Language, subset: Subset | None) -> Scored:
         lex = self._signals.lexical(analysis.tokens)
         reading = self._signals.reading(analysis.readings)
         zeros = np.zeros_like(lex.bm25)
         if self.mode == "bm25":
             fused = convex_combination([lex.bm25, reading], [1.0, 0.5])
             return Scored(fused, zeros, zeros, lex.bm25, reading, lex.coverage, lex.unknown_share)
-        dense = self._signals.dense(analysis.dense_texts)
+        dense = self._signals.dense(analysis.dense_texts, subset)
         if self.mode == "dense":
             fused = dense.best
         else:
@@ -99,15 +105,21 @@ class HybridRanker:
         )
 
     def rank(
-        self, question: str, history: tuple[Turn, ...] = (), category_mask: Scores | None = None
+        self,
+        question: str,
+        history: tuple[Turn, ...] = (),
+        category_mask: Scores | None = None,
+        subset: Subset | None = None,
     ) -> Ranking:
+        """`subset` limits the dense search to a category's vectors; `category_mask` (0 or -inf per
+        entry) then keeps the lexical signals to the same entries."""
         analysis = self._analyzer.analyze(question)
         language = analysis.language
-        scored = self._score(analysis, language)
+        scored = self._score(analysis, language, subset)
         search_text = question
         context = contextualize(question, history) if history and is_elliptical(question) else None
         if context is not None:
-            ctx = self._score(self._analyzer.analyze(context), language)
+            ctx = self._score(self._analyzer.analyze(context), language, subset)
             scored = Scored(
                 scored.fused + CONTEXT_WEIGHT * ctx.fused,
                 np.maximum(scored.dense, ctx.dense),
@@ -120,5 +132,5 @@ class HybridRanker:
             )
             search_text = context
         fused = scored.fused if category_mask is None else scored.fused + category_mask
-        order = tuple(int(i) for i in np.argsort(-fused, kind="stable") if np.isfinite(fused[i]))
+        order = tuple(int(i) for i in top_positions(fused, ORDER_DEPTH))
         return Ranking(analysis, search_text, scored, order)

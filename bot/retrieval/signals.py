@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import faiss
 import numpy as np
 
 from bot.embedders.base import Embedder
@@ -21,6 +23,27 @@ from bot.retrieval.fusion import Scores
 # Answer-side texts share words with many questions; a small handicap keeps question-like fields
 # first when both match about equally.
 FIELD_PENALTY = {FIELD_ANSWER: 0.02, FIELD_SENTENCE: 0.02, FIELD_HEADING: 0.01, FIELD_KEYWORDS: 0.01}
+# Vectors FAISS returns per query. Up to this many an index is searched exhaustively, so every
+# entry gets its true best score; past it the entries not returned share the lowest returned
+# score (an upper bound of theirs), which leaves the top of the ranking exact.
+DENSE_CANDIDATES = 4096
+# An approximate index is searched for fewer: HNSW's cost grows with k, and efSearch >= k.
+APPROX_CANDIDATES = 512
+
+
+def _hnsw_params() -> Any:
+    return faiss.SearchParametersHNSW()  # type: ignore[attr-defined]  # missing from faiss's stubs
+
+
+@dataclass(frozen=True)
+class Subset:
+    """Entries a search may return (a category), as FAISS search parameters over their vectors."""
+
+    name: str
+    positions: np.ndarray  # entry positions, for masking the lexical scores
+    n_vectors: int
+    params: Any  # faiss.SearchParameters holding an IDSelectorBatch (kept alive here)
+    selector: Any
 
 
 @dataclass(frozen=True)
@@ -41,10 +64,16 @@ class Signals:
     def __init__(self, index: LoadedIndex, embedder: Embedder) -> None:
         self._index = index
         self._embedder = embedder
-        pos = {no: i for i, no in enumerate(index.entry_nos)}
-        self._owner = np.array([pos[n] for n in index.dense_owner])
-        self._penalty = np.array([FIELD_PENALTY.get(f, 0.0) for f in index.dense_field], dtype=np.float32)
-        self._is_question = np.array([f in QUESTION_FIELDS for f in index.dense_field])
+        # Vectorised: at 100k entries there are millions of vectors to map to entry positions.
+        nos = np.asarray(index.entry_nos, dtype=np.int64)
+        position_of = np.full(int(nos.max(initial=0)) + 1, -1, dtype=np.int64)
+        position_of[nos] = np.arange(len(nos))
+        self._owner = position_of[np.asarray(index.dense_owner)]
+        field = np.asarray(index.dense_field)
+        self._penalty = np.zeros(len(field), dtype=np.float32)
+        for name, penalty in FIELD_PENALTY.items():
+            self._penalty[field == name] = penalty
+        self._is_question = np.isin(field, list(QUESTION_FIELDS))
         self._n_docs = len(index.entry_nos)
         bm25 = index.bm25
         self._vocab: dict[str, int] = dict(bm25.vocab_dict)
@@ -54,18 +83,49 @@ class Signals:
         self._indices = np.asarray(bm25.scores["indices"])
         self._df = np.diff(self._indptr).astype(np.float64)
 
-    def dense(self, texts: Sequence[str]) -> DenseScores:
+    @property
+    def approximate(self) -> bool:
+        return bool(self._index.meta.get("dense_kind") == "hnsw")
+
+    def subset(self, name: str, positions: np.ndarray) -> Subset:
+        vector_ids = np.flatnonzero(np.isin(self._owner, positions)).astype("int64")
+        selector = faiss.IDSelectorBatch(vector_ids)
+        params = _hnsw_params() if self.approximate else faiss.SearchParameters()
+        params.sel = selector
+        return Subset(name, positions, len(vector_ids), params, selector)
+
+    def dense(self, texts: Sequence[str], subset: Subset | None = None) -> DenseScores:
         """Per entry, the best over all `texts` (a question and its respelled form) and all vectors."""
         q = self._embedder.embed_queries(list(texts))
-        n = self._index.dense.ntotal
-        sims, ids = self._index.dense.search(q, n)
+        # A query searches a handful of rows: one thread. FAISS's OpenMP default (every core,
+        # a per-OS-thread setting) would spin a team per request against the other requests.
+        faiss.omp_set_num_threads(1)
+        cap = APPROX_CANDIDATES if self.approximate else DENSE_CANDIDATES
+        if self._index.dense.ntotal <= cap:
+            # Small enough to score every vector: the caller's mask filters, and the scores of a
+            # category's entries stay exactly what they are without the filter.
+            subset = None
+        available = self._index.dense.ntotal if subset is None else subset.n_vectors
+        k = max(1, min(available, cap))
+        params = None if subset is None else subset.params
+        if self.approximate:
+            params = params or _hnsw_params()
+            params.efSearch = max(k, 64)
+        sims, ids = self._index.dense.search(q, k, params=params)
         best = np.full(self._n_docs, -1.0, dtype=np.float64)
         question = np.full(self._n_docs, -1.0, dtype=np.float64)
         for row in range(len(texts)):
-            per_vec = np.empty(n, dtype=np.float32)
-            per_vec[ids[row]] = sims[row]
-            np.maximum.at(best, self._owner, per_vec - self._penalty)
-            np.maximum.at(question, self._owner[self._is_question], per_vec[self._is_question])
+            found = ids[row] >= 0
+            vid, sim = ids[row][found], sims[row][found]
+            if not len(vid):
+                continue
+            if len(vid) < self._index.dense.ntotal:
+                floor = float(sim.min())
+                np.maximum(best, floor, out=best)
+                np.maximum(question, floor, out=question)
+            np.maximum.at(best, self._owner[vid], sim - self._penalty[vid])
+            is_q = self._is_question[vid]
+            np.maximum.at(question, self._owner[vid[is_q]], sim[is_q])
         negative = 0.0
         if self._index.negatives.ntotal:
             neg_sims, _ = self._index.negatives.search(q, 1)

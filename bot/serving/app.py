@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -14,7 +15,7 @@ from bot.engine import Engine
 from bot.serving.access_log import AccessLogMiddleware, configure_logging
 from bot.serving.body_limit import BodyLimitMiddleware
 from bot.serving.errors import install_error_handlers
-from bot.serving.feedback import SqliteFeedbackStore
+from bot.serving.feedback import SqlFeedbackStore, client_hash_secret, database_url
 from bot.serving.ratelimit import make_limiter
 from bot.serving.routes import chat, draft, faq, feedback, health, openai, pages
 from bot.serving.routes.docs import install_docs
@@ -28,6 +29,10 @@ MAX_BODY_BYTES = 256 * 1024
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Sync routes and streamed replies run in anyio's thread pool (40 threads by default). Retrieval
+    # holds the GIL between its native calls, so more threads than a few only add queueing inside
+    # the process; a bounded pool keeps the rest waiting in line, fairly, with little memory.
+    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.answer_threads
     app.state.store.init()
     loader = None
     if app.state.runtime is None:
@@ -52,8 +57,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.runtime = Runtime.from_engine(engine, settings) if engine is not None else None
     app.state.load_error = None
-    app.state.store = SqliteFeedbackStore(settings.feedback_db)
-    app.state.limiter = make_limiter(settings.rate_limit_per_minute)
+    db_url = database_url(settings.database_url, settings.feedback_db)
+    app.state.store = SqlFeedbackStore(db_url)
+    # A shared database means several workers may serve: count in it, not per process.
+    app.state.limiter = make_limiter(
+        settings.rate_limit_per_minute,
+        engine=app.state.store.engine if settings.database_url else None,
+        secret=client_hash_secret(settings.hash_secret, db_url),
+    )
 
     install_error_handlers(app)
     for module in (health, chat, draft, faq, feedback, openai, pages):

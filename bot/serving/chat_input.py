@@ -27,9 +27,11 @@ def clean_text(text: str, limit: int, what: str = "question") -> str:
     stripped = text.strip()
     if not stripped:
         raise InvalidQuestionError(f"the {what} is empty: send some text")
-    if len(stripped) > limit:
+    # The limit counts the text as sent, surrounding blanks included: that is what the schema's
+    # maxLength says, so a client validating against /openapi.json is never refused here.
+    if len(text) > limit:
         raise InvalidQuestionError(
-            f"the {what} is {len(stripped)} characters long; the limit is {limit} (FAQBOT_MAX_QUESTION_CHARS)"
+            f"the {what} is {len(text)} characters long; the limit is {limit} (FAQBOT_MAX_QUESTION_CHARS)"
         )
     return stripped
 

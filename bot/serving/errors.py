@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.errors import (
@@ -27,6 +28,52 @@ from bot.errors import (
 
 log = logging.getLogger("faqbot.serving")
 TOO_LARGE_FLAG = "body_too_large"
+
+
+class ErrorLocation(BaseModel):
+    loc: list[str] = Field(description='where in the request, e.g. `["body", "question"]`')
+    msg: str
+
+
+class ErrorInfo(BaseModel):
+    message: str = Field(description="what went wrong and how to fix it")
+    type: str = Field(
+        description="machine-readable kind: invalid_json, invalid_request, invalid_question, unauthorized, "
+        "not_found, too_large, rate_limited, not_ready, index_unavailable, data_unavailable, ..."
+    )
+    request_id: str | None = Field(description="also in the X-Request-ID header; quote it in a bug report")
+    details: list[ErrorLocation] | None = Field(
+        default=None, description="one item per invalid field (422 validation errors only)"
+    )
+
+
+class ErrorBody(BaseModel):
+    """The body of every error response, whatever the status."""
+
+    error: ErrorInfo
+
+
+_RETRY_AFTER = {"description": "seconds to wait before retrying", "schema": {"type": "integer"}}
+_STATUS_DOCS: dict[int, dict[str, Any]] = {
+    400: {"description": "the body is not valid JSON (`invalid_json`)"},
+    401: {"description": "FAQBOT_API_KEY is set and X-API-Key (or a bearer token) is missing or wrong"},
+    404: {"description": "no such FAQ entry, or no answered request with that id"},
+    413: {"description": "the body is over the server's size limit"},
+    422: {"description": "the body or a parameter breaks the documented constraints"},
+    429: {
+        "description": "over FAQBOT_RATE_LIMIT_PER_MINUTE for this client",
+        "headers": {"Retry-After": {**_RETRY_AFTER, "required": True}},
+    },
+    503: {
+        "description": "the FAQ index is still loading, failed to load, or a store is unavailable",
+        "headers": {"Retry-After": _RETRY_AFTER},
+    },
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for the error statuses a route can answer, each with the ErrorBody schema."""
+    return {status: {"model": ErrorBody, **_STATUS_DOCS[status]} for status in statuses}
 
 
 class ServingError(BotError):
@@ -118,6 +165,8 @@ def _describe(error: dict[str, Any]) -> str:
     loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "path", "query")]
     where = ".".join(loc)
     if error.get("type") == "missing":
+        if not where:  # the whole body is absent: an empty POST
+            return "the request body is missing: send a JSON object"
         return f"{where}: required field is missing"
     if error.get("type") == "extra_forbidden":
         return f"{where}: unknown field (not accepted by this endpoint)"

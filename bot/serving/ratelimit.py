@@ -1,7 +1,8 @@
 """Per-client rate limiting behind a small interface.
 
-The token bucket lives in this process: with several workers each one counts on its own. A shared
-limiter (Redis, PostgreSQL) only has to implement `RateLimiter.acquire`.
+The token bucket lives in this process: right for one worker on SQLite. With several workers each
+would count on its own, so with FAQBOT_DATABASE_URL the counters live in the shared database instead
+(`bot.serving.feedback.rate_limits.SqlRateLimiter`). Another backend only has to implement `acquire`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class RateLimiter(Protocol):
@@ -72,8 +76,16 @@ class TokenBucketLimiter:
                 del self._buckets[k]
 
 
-def make_limiter(per_minute: int) -> RateLimiter:
-    return TokenBucketLimiter(per_minute) if per_minute > 0 else NoLimit()
+def make_limiter(per_minute: int, engine: Engine | None = None, secret: bytes = b"") -> RateLimiter:
+    """No limit at 0; counters in the database behind `engine` (shared by workers) when given, with
+    client keys hashed with `secret`; else a token bucket in this process."""
+    if per_minute <= 0:
+        return NoLimit()
+    if engine is not None:
+        from bot.serving.feedback.rate_limits import SqlRateLimiter
+
+        return SqlRateLimiter(engine, per_minute, secret)
+    return TokenBucketLimiter(per_minute)
 
 
 def retry_after_seconds(wait: float) -> int:

@@ -38,7 +38,7 @@ class Runtime:
         (tokenizer dictionary, embedder kernels: seconds on a cold process)."""
         from bot.wiring import open_engine
 
-        runtime = cls.from_engine(open_engine(settings), settings)
+        runtime = cls.from_engine(open_engine(settings, serving=True), settings)
         runtime.service.answer(WARM_UP_QUESTION)
         return runtime
 

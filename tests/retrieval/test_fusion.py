@@ -59,3 +59,15 @@ def test_convex_combination_ignores_a_flat_signal() -> None:
     dense = np.array([0.2, 0.6, 0.4])
     flat = np.zeros(3)  # e.g. BM25 when no question word is in the FAQ
     assert convex_combination([dense, flat], [1.0, 0.5]) == pytest.approx(minmax(dense))
+
+
+def test_top_positions_match_a_full_stable_sort_and_skip_infinite() -> None:
+    from bot.retrieval.fusion import top_positions, top_scores
+
+    rng = np.random.default_rng(7)
+    scores = np.round(rng.random(500), 2)  # many ties
+    scores[[3, 40]] = -np.inf
+    full = [int(i) for i in np.argsort(-scores, kind="stable") if np.isfinite(scores[i])]
+    assert top_positions(scores, 20).tolist() == full[:20]
+    assert top_positions(scores, 1000).tolist() == full
+    assert top_scores(scores, 3).tolist() == sorted(scores, reverse=True)[:3]

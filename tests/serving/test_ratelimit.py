@@ -1,9 +1,11 @@
-"""The token bucket, on a fake clock."""
+"""The token bucket, on a fake clock; which limiter make_limiter picks."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import create_engine
 
+from bot.serving.feedback import SqlRateLimiter
 from bot.serving.ratelimit import NoLimit, TokenBucketLimiter, make_limiter, retry_after_seconds
 
 
@@ -56,3 +58,12 @@ def test_zero_means_no_limit() -> None:
 
 def test_retry_after_rounds_up() -> None:
     assert [retry_after_seconds(w) for w in (0.01, 1.0, 1.2, 59.9)] == [1, 1, 2, 60]
+
+
+def test_an_engine_means_counters_in_the_shared_database() -> None:
+    # The database limiter itself is tested on SQLite and PostgreSQL in feedback/test_rate_limits.py.
+    engine = create_engine("sqlite://")  # nothing is opened until the first acquire
+    limiter = make_limiter(10, engine=engine, secret=b"k")
+    assert isinstance(limiter, SqlRateLimiter) and limiter.per_minute == 10
+    assert isinstance(make_limiter(10), TokenBucketLimiter)
+    assert isinstance(make_limiter(0, engine=engine, secret=b"k"), NoLimit)

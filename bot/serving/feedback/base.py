@@ -1,6 +1,6 @@
 """The feedback store interface and its records.
 
-SQLite implements it today; a PostgreSQL store for several workers implements the same four methods.
+`SqlFeedbackStore` implements it on SQLite (one worker) and PostgreSQL (several workers or hosts).
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ class FeedbackRow(_Frozen):
 
 class FeedbackStore(Protocol):
     def init(self) -> None:
-        """Create the schema if needed. Called once at startup."""
+        """Create or migrate the schema; safe when several workers call it at once. Called at startup."""
 
     def record_request(self, record: RequestRecord) -> None: ...
 

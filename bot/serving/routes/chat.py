@@ -11,12 +11,18 @@ from starlette.concurrency import run_in_threadpool
 from bot.models import Reply
 from bot.serving.chat_input import chat_input
 from bot.serving.deps import API_GUARDS, RequestIdDep, RuntimeDep, SettingsDep, StoreDep
+from bot.serving.errors import error_responses
 from bot.serving.recording import record_reply
 from bot.serving.schemas import ChatReply, ChatRequest
 from bot.serving.sse import SSE_HEADERS
 from bot.serving.streaming import chat_sse
 
-router = APIRouter(prefix="/api", tags=["chat"], dependencies=API_GUARDS)
+router = APIRouter(
+    prefix="/api",
+    tags=["chat"],
+    dependencies=API_GUARDS,
+    responses=error_responses(400, 401, 413, 422, 429, 503),
+)
 
 _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {

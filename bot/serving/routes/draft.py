@@ -6,10 +6,16 @@ from fastapi import APIRouter, Request
 
 from bot.serving.chat_input import clean_inquiry
 from bot.serving.deps import API_GUARDS, RequestIdDep, RuntimeDep, SettingsDep, StoreDep
+from bot.serving.errors import error_responses
 from bot.serving.recording import record_draft
 from bot.serving.schemas import DraftReply, DraftRequest
 
-router = APIRouter(prefix="/api", tags=["draft"], dependencies=API_GUARDS)
+router = APIRouter(
+    prefix="/api",
+    tags=["draft"],
+    dependencies=API_GUARDS,
+    responses=error_responses(400, 401, 413, 422, 429, 503),
+)
 
 
 @router.post("/draft", response_model=DraftReply)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from bot.serving.deps import API_GUARDS, RuntimeDep, SettingsDep
-from bot.serving.errors import InvalidRequestError
+from bot.serving.errors import InvalidRequestError, error_responses
 from bot.serving.schemas import FaqDetail, FaqSummary
 
-router = APIRouter(prefix="/api/faq", tags=["faq"], dependencies=API_GUARDS)
+router = APIRouter(
+    prefix="/api/faq", tags=["faq"], dependencies=API_GUARDS, responses=error_responses(401, 422, 429, 503)
+)
 
 
 @router.get("", response_model=list[FaqSummary])
@@ -27,7 +29,7 @@ async def list_entries(
     ]
 
 
-@router.get("/{no}", response_model=FaqDetail)
+@router.get("/{no}", response_model=FaqDetail, responses=error_responses(404))
 async def get_entry(no: int, runtime: RuntimeDep, settings: SettingsDep) -> FaqDetail:
     """One entry with its full answer; 404 when the number does not exist."""
     entry = runtime.engine.entry(no)

@@ -6,10 +6,17 @@ from fastapi import APIRouter, Request, status
 
 from bot.serving.access_log import annotate
 from bot.serving.deps import API_GUARDS, StoreDep
+from bot.serving.errors import error_responses
 from bot.serving.recording import now_iso
 from bot.serving.schemas import FeedbackAck, FeedbackRequest
 
-router = APIRouter(prefix="/api", tags=["feedback"], dependencies=API_GUARDS)
+router = APIRouter(
+    prefix="/api",
+    tags=["feedback"],
+    dependencies=API_GUARDS,
+    # 503: the feedback database cannot be opened.
+    responses=error_responses(400, 401, 404, 413, 422, 429, 503),
+)
 
 
 @router.post("/feedback", response_model=FeedbackAck, status_code=status.HTTP_201_CREATED)

@@ -9,14 +9,32 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.models import Reply
-from bot.serving.chat_input import check_history_lengths, clean_text
+from bot.serving.chat_input import clean_text
 from bot.serving.deps import API_GUARDS, RequestIdDep, RuntimeDep, SettingsDep, StoreDep
-from bot.serving.openai_compat import MODEL_ID, CompletionRequest, completion, models_list, split_messages
+from bot.serving.errors import error_responses
+from bot.serving.openai_compat import (
+    MODEL_ID,
+    CompletionRequest,
+    check_user_lengths,
+    completion,
+    models_list,
+    split_messages,
+)
 from bot.serving.openai_stream import openai_sse
 from bot.serving.recording import record_reply
 from bot.serving.sse import SSE_HEADERS
 
-router = APIRouter(prefix="/v1", tags=["openai-compatible"], dependencies=API_GUARDS)
+router = APIRouter(
+    prefix="/v1", tags=["openai-compatible"], dependencies=API_GUARDS, responses=error_responses(401, 429)
+)
+_COMPLETION_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "a `chat.completion` object, or with `stream: true` `chat.completion.chunk` events "
+        "ending in `data: [DONE]`",
+        "content": {"application/json": {"schema": {"type": "object"}}, "text/event-stream": {}},
+    },
+    **error_responses(400, 413, 422, 503),
+}
 
 
 @router.get("/models")
@@ -24,7 +42,7 @@ async def models() -> dict[str, Any]:
     return models_list()
 
 
-@router.post("/chat/completions", response_model=None)
+@router.post("/chat/completions", response_model=None, responses=_COMPLETION_DOC)
 async def chat_completions(
     body: CompletionRequest,
     request: Request,
@@ -36,7 +54,7 @@ async def chat_completions(
     """The last user message is the question; earlier user/assistant messages are the history."""
     text, history = split_messages(body.messages)
     question = clean_text(text, settings.max_question_chars)
-    check_history_lengths(history, settings.max_question_chars, "messages")
+    check_user_lengths(body.messages, settings.max_question_chars)
 
     def on_done(reply: Reply) -> None:
         record_reply(store, request, request_id, "openai", question, reply)
