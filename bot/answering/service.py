@@ -65,7 +65,10 @@ class AnswerService:
         llm = None
         if generator is not None:
             llm = LLMWriter(generator, PromptSet(settings.prompts_dir), extractive)
-        return cls(engine, extractive, llm, ReplyCache(settings.reply_cache_size))
+        # Extractive replies only: they are a function of the question and the build. An LLM's
+        # reply is not, and a cached one would repeat a bad reply to everyone who asks again.
+        cache = ReplyCache(settings.reply_cache_size if llm is None else 0)
+        return cls(engine, extractive, llm, cache)
 
     @property
     def mode(self) -> str:

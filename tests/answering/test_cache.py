@@ -10,7 +10,7 @@ from bot.settings import Settings
 
 
 def _value(mode: str = "extractive") -> tuple[Retrieval, Reply]:
-    retrieval = Retrieval(query="q", search_text="q", language="ja", hits=(), answerable=False, confidence=0.0)
+    retrieval = Retrieval(query="q", search_text="q", language="ja", hits=(), answerable=False, confidence=0)
     return retrieval, Reply(text="t", mode=mode)  # type: ignore[arg-type]
 
 
@@ -51,3 +51,11 @@ def test_a_repeated_question_is_answered_from_the_cache(engine: Engine, settings
     other = service.answer("ポータルのパスワードを忘れた", category="閉域網サービス")
     assert service.cache.stats().misses == 2
     assert other[0].numbers != first[0].numbers
+
+
+def test_llm_replies_are_not_cached(engine: Engine, settings: Settings) -> None:
+    from bot.answering.generator import OpenAIGenerator
+
+    generator = OpenAIGenerator(base_url="http://127.0.0.1:9/v1", model="m", api_key="k", timeout=1.0)
+    service = AnswerService.build(engine, settings, generator)
+    assert service.cache.capacity == 0
