@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from bot.embedders.base import Embedder
@@ -101,6 +102,18 @@ class Engine:
             return self.retriever.retrieve(question, k=k, category=category, history=history)
         parts = [self.retriever.retrieve(s, k=k, category=category, history=history) for s in segments]
         return merge_parts(question, parts, k)
+
+    def in_order(self, category: str | None = None) -> list[FaqEntry]:
+        """Entries by FAQ number, of one category or all (sorted once, then served from memory)."""
+        return self._in_order.get(category, []) if category else self._in_order[None]
+
+    @cached_property
+    def _in_order(self) -> dict[str | None, list[FaqEntry]]:
+        ordered = sorted(self.entries.values(), key=lambda e: e.no)
+        groups: dict[str | None, list[FaqEntry]] = {None: ordered}
+        for e in ordered:
+            groups.setdefault(e.category, []).append(e)
+        return groups
 
     @property
     def categories(self) -> list[str]:

@@ -22,6 +22,21 @@ def test_list_by_category(client: TestClient, engine: Engine) -> None:
     assert client.get("/api/faq", params={"category": "水道料金"}).status_code == 422
 
 
+def test_list_is_paged_with_the_total_in_a_header(client: TestClient, engine: Engine) -> None:
+    first = client.get("/api/faq", params={"limit": 20})
+    second = client.get("/api/faq", params={"offset": 20, "limit": 20})
+    last = client.get("/api/faq", params={"offset": 40, "limit": 20})
+    numbers = [e["no"] for page in (first, second, last) for e in page.json()]
+    assert numbers == sorted(engine.entries)
+    assert first.headers["x-total-count"] == "48" and len(last.json()) == 8
+    in_category = client.get("/api/faq", params={"category": "その他", "limit": 1})
+    assert len(in_category.json()) == 1
+    others = sum(e.category == "その他" for e in engine.entries.values())
+    assert int(in_category.headers["x-total-count"]) == others
+    assert client.get("/api/faq", params={"limit": 0}).status_code == 422
+    assert client.get("/api/faq", params={"offset": -1}).status_code == 422
+
+
 def test_entry_has_the_full_answer(client: TestClient, engine: Engine) -> None:
     body = client.get("/api/faq/22").json()
     entry = engine.entry(22)
