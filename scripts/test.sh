@@ -12,11 +12,12 @@ FAQBOT_TEST_DATABASE_URL="$(bash scripts/postgres.sh start "$pgdir")"
 export FAQBOT_TEST_DATABASE_URL FAQBOT_REQUIRE_POSTGRES=1
 
 # Debian's Chromium for the widget's browser tests (Playwright drives it; it never downloads a browser).
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian's wrk drives the bounded load benchmark in tests/bench.
+if ! command -v chromium >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk wrk
   else
-    echo "chromium missing: run 'sudo apt-get install chromium fonts-noto-cjk' (browser tests will be skipped)" >&2
+    echo "chromium or wrk missing: run 'sudo apt-get install chromium fonts-noto-cjk wrk' (their tests will be skipped)" >&2
   fi
 fi
 

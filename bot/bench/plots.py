@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,15 @@ class ScaleReport:
     texts_per_s: float  # document-embedding throughput, the best of the real builds in this run
     sizes: list[SizeResult] = field(default_factory=list)
     targets: list[TargetCheck] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # anything a reader must know about this run
+
+
+def read_scale_report(path: Path) -> ScaleReport:
+    """A scale.json back as a report (to redraw it, or to add sizes measured in another run)."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    sizes = [SizeResult(**{**s, "latency": Latency(**s["latency"])}) for s in raw.pop("sizes")]
+    raw.pop("targets", None)
+    return ScaleReport(**raw, sizes=sizes)
 
 
 def check_targets(sizes: Sequence[SizeResult], targets: Sequence[Target] = TARGETS) -> list[TargetCheck]:
@@ -110,6 +120,7 @@ def scale_markdown(r: ScaleReport) -> str:
         + "\n## Targets\n\n"
         + "\n".join(checks)
         + "\n"
+        + "".join(f"\n{note}\n" for note in r.notes)
     )
 
 
@@ -130,13 +141,13 @@ def scale_charts(r: ScaleReport, out_dir: Path) -> list[Path]:
             if m == metric:
                 y = limit * scale
                 ax.axhline(y, linestyle="--", color="red", alpha=0.6, linewidth=1)
-                ax.annotate(f"{entries:,}-entry target {y:.0f} {unit}", (xs[0] if xs else 1, y), fontsize=7,
-                            color="red", va="bottom")  # fmt: skip
+                ax.annotate(f"{entries:,}-entry target {y:.0f} {unit}", (xs[-1] if xs else 1, y), fontsize=7,
+                            color="red", va="bottom", ha="right")  # fmt: skip
 
     def save(fig: Any, ax: Any, name: str, ylabel: str, title: str) -> Path:
         ax.set(xscale="log", xlabel="FAQ entries", ylabel=ylabel, title=title)
         ax.grid(alpha=0.3, which="both")
-        ax.legend(fontsize=7, loc="upper left")
+        ax.legend(fontsize=7, loc="center left")
         fig.tight_layout()
         path = out_dir / name
         fig.savefig(path, dpi=110)
