@@ -90,8 +90,10 @@ def scale_markdown(r: ScaleReport) -> str:
     per_entry = r.sizes[0].vectors / max(1, r.sizes[0].entries) if r.sizes else 17.0
     rows = [
         [
-            s.entries, s.vectors, s.dense_kind, s.embedding, s.build_s, s.disk_mb, s.peak_rss_mb,
-            s.rss_mb, s.latency.p50_ms, s.latency.p99_ms, s.p50_ratio, s.p99_ratio,
+            # Written out: markdown_table's 3 significant digits would print a 10-hour build as 3.6e+04.
+            s.entries, f"{s.vectors:,}", s.dense_kind, s.embedding, f"{s.build_s:,.0f}", f"{s.disk_mb:,.1f}",
+            f"{s.peak_rss_mb:,.0f}", f"{s.rss_mb:,.0f}", s.latency.p50_ms, s.latency.p99_ms,
+            s.p50_ratio, s.p99_ratio,
             "–" if s.recall_at_10 is None else s.recall_at_10, s.same_base_top1, s.embed_p50_ms, s.open_s,
         ]
         for s in r.sizes
