@@ -35,7 +35,7 @@ from bot.bench.synthetic import (
     noise_sigma,
     synthetic_corpus,
 )
-from bot.embedders.base import Embedder, Vectors
+from bot.embedders.base import Embedder, Vectors, WrappedEmbedder
 from bot.index import build_index, data_fingerprint, load_index
 from bot.index.build import APPROXIMATE_FROM, dense_index
 from bot.index.documents import dense_docs
@@ -93,25 +93,14 @@ print(json.dumps({"open_s": open_s, "latency": Latency.of(times).__dict__, "peak
 """
 
 
-class TimedEmbedder:
+class TimedEmbedder(WrappedEmbedder):
     """The real embedder, timing document batches (and keeping them, for the recall check)."""
 
     def __init__(self, inner: Embedder) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self.seconds = 0.0
         self.texts = 0
         self.kept: list[Vectors] = []  # small: only sizes up to real_embed_up_to embed for real
-
-    @property
-    def id(self) -> str:
-        return self._inner.id
-
-    @property
-    def dim(self) -> int:
-        return self._inner.dim
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._inner.embed_queries(texts)
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         t = time.perf_counter()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 from collections.abc import Callable
 from pathlib import Path
@@ -111,7 +110,6 @@ def _progress(workers: int) -> Callable[[str], None]:
     return lambda stage: click.echo(f"[{workers} worker(s)] {stage}", err=True)
 
 
-with contextlib.suppress(ModuleNotFoundError):  # TEMP until bench_scale_cmd lands
-    bench.add_command(importlib.import_module("bot.cli.bench_scale_cmd").scale)
+bench.add_command(importlib.import_module("bot.cli.bench_scale_cmd").scale)
 
 COMMANDS = [bench]

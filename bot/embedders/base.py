@@ -35,3 +35,25 @@ def l2_normalize(vectors: Vectors) -> Vectors:
     norms[norms == 0] = 1.0
     out: Vectors = (vectors / norms).astype(np.float32)
     return out
+
+
+class WrappedEmbedder:
+    """Forwards everything to `inner`: a wrapper (cache, timer, fault injector) overrides only
+    what it changes."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self._inner = inner
+
+    @property
+    def id(self) -> str:
+        return self._inner.id
+
+    @property
+    def dim(self) -> int:
+        return self._inner.dim
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._inner.embed_queries(texts)
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        return self._inner.embed_documents(texts)

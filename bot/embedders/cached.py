@@ -6,26 +6,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.embedders.base import Embedder, Vectors
+from bot.embedders.base import Embedder, Vectors, WrappedEmbedder
 
 
-class CachedEmbedder:
+class CachedEmbedder(WrappedEmbedder):
     """Wraps an embedder; documents already embedded once are not embedded again (queries always are)."""
 
     def __init__(self, inner: Embedder) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._docs: dict[str, Vectors] = {}
-
-    @property
-    def id(self) -> str:
-        return self._inner.id
-
-    @property
-    def dim(self) -> int:
-        return self._inner.dim
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._inner.embed_queries(texts)
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         todo = list(dict.fromkeys(t for t in texts if t not in self._docs))

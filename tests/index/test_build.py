@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.embedders.base import Embedder, Vectors
+from bot.embedders.base import Embedder, Vectors, WrappedEmbedder
 from bot.engine import Engine
 from bot.errors import IndexNotFoundError, StaleIndexError
 from bot.index import build_index, data_fingerprint, load_index
@@ -36,24 +36,13 @@ def _build(data_dir: Path, index_dir: Path, embedder: Embedder) -> Path:
     )
 
 
-class FailingEmbedder:
+class FailingEmbedder(WrappedEmbedder):
     """The real embedder, except that embed_documents raises on call number `fail_on` (1-based)."""
 
     def __init__(self, inner: Embedder, fail_on: int) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._fail_on = fail_on
         self.document_calls = 0
-
-    @property
-    def id(self) -> str:
-        return self._inner.id
-
-    @property
-    def dim(self) -> int:
-        return self._inner.dim
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._inner.embed_queries(texts)
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
         self.document_calls += 1
