@@ -10,7 +10,7 @@ from bot.embedders.base import Embedder
 from bot.errors import IndexNotFoundError, NotFoundError, StaleIndexError
 from bot.index import build_index, data_fingerprint, load_index
 from bot.index.negatives import load_negatives
-from bot.index.store import LoadedIndex
+from bot.index.store import META_FILE, SNAPSHOT_DIR, LoadedIndex, read_meta
 from bot.ingest import load_entries
 from bot.models import FaqEntry, Retrieval, Turn
 from bot.retrieval.abstain import PolicySet, looks_like_injection
@@ -64,13 +64,53 @@ class Engine:
                 data_hash,
                 progress=progress,
                 negatives=load_negatives(data_dir),
+                data_dir=data_dir,
             )
             index = load_index(index_dir, embedder.id, embedder.dim, data_hash, analyzer.fingerprint)
+        # Calibration passes its own policy: the stored one may be for other features.
+        return cls._assemble(entries, analyzer, index, embedder, policy or PolicySet.load(data_dir), mode)
+
+    @classmethod
+    def open_build(
+        cls, build: Path, embedder: Embedder, data_dir: Path, mode: RetrieverMode = "hybrid"
+    ) -> Engine:
+        """Open one build folder with the data it was built from (its snapshot), whatever data/
+        holds now: a server keeps answering from its last good build while data/ moves on.
+
+        A build from before snapshots existed falls back to `data_dir`, which must then match it.
+        """
+        if not (build / META_FILE).is_file():
+            raise IndexNotFoundError(f"{build} is not a complete build: run `faqbot publish`")
+        snapshot = build / SNAPSHOT_DIR
+        source = snapshot if snapshot.is_dir() else data_dir
+        entries = load_entries(source)
+        analyzer = Analyzer(Synonyms.load(source))
+        if snapshot.is_dir():
+            # The snapshot was written into the same folder, renamed into place with it.
+            try:
+                data_hash = str(read_meta(build).get("data_hash", ""))
+            except (OSError, ValueError):
+                data_hash = ""  # load_index reads meta.json again and says what is wrong with it
+        else:
+            data_hash = data_fingerprint(source, entries)
+        index = load_index(
+            build.parent, embedder.id, embedder.dim, data_hash, analyzer.fingerprint, build=build
+        )
+        return cls._assemble(entries, analyzer, index, embedder, PolicySet.load(source), mode)
+
+    @classmethod
+    def _assemble(
+        cls,
+        entries: list[FaqEntry],
+        analyzer: Analyzer,
+        index: LoadedIndex,
+        embedder: Embedder,
+        policy: PolicySet,
+        mode: RetrieverMode,
+    ) -> Engine:
         missing = {e.no for e in entries} - set(index.entry_nos)
         if missing:
             raise StaleIndexError(f"index lacks entries {sorted(missing)}: run `faqbot index`")
-        # Calibration passes its own policy: the stored one may be for other features.
-        policy = policy or PolicySet.load(data_dir)
         # Questions are respelled in the FAQ's own words (see bot.text.vocabulary).
         analyzer = analyzer.with_vocabulary(t for e in entries for t in (e.question, e.answer))
         by_no = {e.no: e for e in entries}
@@ -114,6 +154,16 @@ class Engine:
         for e in ordered:
             groups.setdefault(e.category, []).append(e)
         return groups
+
+    @property
+    def build_id(self) -> str:
+        """The build folder's name under index/."""
+        return self.index.path.name
+
+    @property
+    def data_hash(self) -> str:
+        """The fingerprint of the data this build was made from."""
+        return str(self.index.meta.get("data_hash", ""))
 
     @property
     def categories(self) -> list[str]:

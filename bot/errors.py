@@ -20,12 +20,20 @@ class DataError(BotError):
     """data/ is missing or unreadable."""
 
 
+class DatabaseUnavailableError(DataError):
+    """The feedback database cannot be reached, opened or written (down, locked, read-only, full)."""
+
+
 class IndexNotFoundError(BotError):
     """No index on disk."""
 
 
 class StaleIndexError(BotError):
     """The index on disk does not match the data or the configured embedder."""
+
+
+class IndexCorruptError(StaleIndexError):
+    """An index file is truncated, damaged or inconsistent with the others: rebuild it."""
 
 
 class EmbedderError(BotError):
@@ -51,3 +59,11 @@ class PromptError(BotError):
 
 class NotFoundError(BotError):
     """An FAQ entry or other named object does not exist."""
+
+
+class PublishError(BotError):
+    """A publish or rollback could not run (nothing to roll back to, a build missing, ...)."""
+
+
+class IndexBusyError(PublishError):
+    """Another publish or rollback holds the index lock."""

@@ -86,3 +86,7 @@ class Reply(_Frozen):
     language: Language = "ja"
     fallback_reason: str | None = None
     search_text: str = ""
+    # The retrieval's best hits behind this reply, kept with the request record for the review queue.
+    hits: tuple[Hit, ...] = ()
+    # The top two entries when they are nearly tied: the widget asks which one the user meant.
+    alternatives: tuple[Citation, ...] = ()

@@ -62,6 +62,17 @@ class Settings(BaseSettings):
     hash_secret: str | None = None
     log_questions: bool = False
 
+    # learning loop (review queue, stats, publish)
+    # X-Admin-Key for /desk/review, /desk/stats and /api/admin; unset: those routes answer 401 to everyone.
+    admin_key: str | None = None
+    # stored questions, replies and ratings older than this are pruned
+    retention_days: int = Field(default=180, ge=1)
+    # top two entries closer than this (fused score) are offered as "which did you mean?"; 0: never.
+    # 0.17 from `faqbot calibrate-ties` (docs/TIES.md): chips on ~4% of right first hits, ~45% of wrong ones.
+    tie_margin: float = Field(default=0.17, ge=0.0)
+    # how often a server looks at index/CURRENT and data/ for a newer build
+    index_poll_seconds: float = Field(default=1.0, gt=0)
+
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url)

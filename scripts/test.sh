@@ -21,6 +21,17 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; th
   fi
 fi
 
+# axe-core (pinned) for the accessibility tests, which inject .cache/npm/node_modules/axe-core/axe.min.js.
+AXE_VERSION=4.10.3
+if command -v npm >/dev/null 2>&1; then
+  if ! grep -qs "\"version\": \"$AXE_VERSION\"" .cache/npm/node_modules/axe-core/package.json; then
+    npm install --prefix .cache/npm --no-audit --no-fund --no-save --silent "axe-core@$AXE_VERSION" \
+      || echo "axe-core could not be installed: the accessibility tests will be skipped" >&2
+  fi
+else
+  echo "npm missing: the accessibility tests (axe-core) will be skipped; apt-get install npm" >&2
+fi
+
 # The real tiny LLM (a base model that invents FAQ numbers) for the citation-guard test.
 # llama-cpp-python compiles from source once (~6 min on 2 cores); pip caches the built wheel.
 if [ "${FAQBOT_SKIP_REAL_LLM:-0}" != 1 ]; then

@@ -2,12 +2,14 @@
 
 The model sees only the entries retrieval found (their numbers included) and the conversation so
 far. Whatever it writes goes through the citation guard; an unusable reply — no valid citation,
-an invented number, none of the best entries cited, an empty reply, or any endpoint failure —
-is replaced by the extractive reply
+an invented number, none of the best entries cited, an empty reply, a reply in another language
+than the question's, or any endpoint failure — is replaced by the extractive reply
 with mode "fallback" and the reason. When retrieval abstains the model is never called.
 
 Streaming shows text as it arrives but holds back anything that could still turn into a citation,
 and stops the moment an unretrieved number appears, so an invented source never reaches a user.
+Nothing is shown either until there is enough text to tell its language, and a reply in the
+wrong language stops there.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from bot.answering import guard
 from bot.answering.extractive import ExtractiveWriter
 from bot.answering.generator import Generator, Message
 from bot.answering.prompts import PromptSet
+from bot.answering.reply_language import WRONG_LANGUAGE, language_verdict
+from bot.answering.support import UNSUPPORTED_CLAIM, SupportChecker, complete_length
 from bot.answering.types import CitationsEvent, DeltaEvent, DoneEvent, StreamEvent
 from bot.errors import GeneratorError
 from bot.models import Citation, Hit, Reply, Retrieval, Turn
@@ -43,10 +47,17 @@ class Attempt:
 
 
 class LLMWriter:
-    def __init__(self, generator: Generator, prompts: PromptSet, extractive: ExtractiveWriter) -> None:
+    def __init__(
+        self,
+        generator: Generator,
+        prompts: PromptSet,
+        extractive: ExtractiveWriter,
+        support: SupportChecker | None = None,
+    ) -> None:
         self._generator = generator
         self._prompts = prompts
         self._extractive = extractive
+        self._support = support
 
     # -- what the model sees -------------------------------------------------------------------
 
@@ -74,7 +85,8 @@ class LLMWriter:
         values = {"context": context, "question": retrieval.query}
         if template == "answer":
             values["language_instruction"] = self._prompts.render(f"language_{retrieval.language}")
-        out: list[Message] = [{"role": "system", "content": self._prompts.render("system")}]
+        system = self._prompts.render("system", not_covered=self._prompts.render("not_covered"))
+        out: list[Message] = [{"role": "system", "content": system}]
         for turn in history[-MAX_HISTORY_TURNS:]:
             out.append({"role": turn.role, "content": turn.content[:_TURN_CHARS]})
         out.append({"role": "user", "content": self._prompts.render(template, **values)})
@@ -91,8 +103,27 @@ class LLMWriter:
             text = self._generator.complete(self.messages(retrieval, history, template))
         except GeneratorError as exc:
             return Attempt("", guard.Verdict(False, (), (), exc.reason), exc.detail)
+        if language_verdict(text, retrieval.language, final=True) is False:
+            detail = f"the question is in {retrieval.language}, the reply is not"
+            return Attempt(text.strip(), guard.Verdict(False, (), (), WRONG_LANGUAGE), detail)
         verdict = guard.check(text, allowed, required)
-        return Attempt(text.strip(), verdict, verdict.detail)
+        if not verdict.ok or self._support is None:
+            return Attempt(text.strip(), verdict, verdict.detail)
+        return self._supported(retrieval, text, verdict.cited, allowed, required)
+
+    def _supported(
+        self, retrieval: Retrieval, text: str, cited: tuple[int, ...], allowed: set[int], required: set[int]
+    ) -> Attempt:
+        """The reply without its unsupported sentences, or a failed attempt when too little is left."""
+        assert self._support is not None
+        support = self._support.check(text, cited, retrieval.query, retrieval.language)
+        if support.dropped:
+            log.warning("dropped %d unsupported sentence(s): %s", len(support.dropped), support.detail)
+        kept = support.kept
+        verdict = guard.check(kept, allowed, required) if support.usable else None
+        if verdict is None or not verdict.ok:
+            return Attempt("", guard.Verdict(False, (), (), UNSUPPORTED_CLAIM), support.detail)
+        return Attempt(kept, verdict, verdict.detail)
 
     def citations(self, retrieval: Retrieval, numbers: tuple[int, ...]) -> tuple[Citation, ...]:
         by_no = {h.no: h for h in self.context(retrieval)}
@@ -136,31 +167,67 @@ class LLMWriter:
             citations=tuple(self._extractive.linker.citation(h) for h in context),
             confidence=retrieval.confidence,
         )
-        raw, shown, failure = "", 0, None
+        raw, judged, shown, failure = "", 0, "", None
+        dropped: list[str] = []
+        language_ok: bool | None = None
+        wrong_language = (WRONG_LANGUAGE, f"the question is in {retrieval.language}, the reply is not")
         try:
             for piece in self._generator.stream(self.messages(retrieval, history)):
                 raw += piece
                 # Leading and trailing whitespace is never shown, so what was shown stays a prefix.
                 body = raw.lstrip()
                 safe = min(guard.safe_prefix_length(body), len(body.rstrip()))
+                if self._support is not None:  # only whole sentences can be judged
+                    safe = min(safe, complete_length(body))
                 invented = [n for n in guard.referenced_numbers(body[:safe]) if n not in allowed]
                 if invented:  # stop before the invented source is shown
                     failure = (guard.UNRETRIEVED_CITATION, f"cites No.{invented[0]} which was not retrieved")
                     break
-                if safe > shown:
-                    yield DeltaEvent(text=body[shown:safe])
-                    shown = safe
+                if not language_ok:
+                    language_ok = language_verdict(body, retrieval.language)
+                    if language_ok is False:
+                        failure = wrong_language
+                        break
+                if language_ok and safe > judged:
+                    new = self._kept(retrieval, body[judged:safe], allowed, dropped)
+                    judged = safe
+                    if new:
+                        yield DeltaEvent(text=new)
+                        shown += new
         except GeneratorError as exc:
             failure = (exc.reason, exc.detail)
+        body = raw.strip()
+        text = (shown + self._kept(retrieval, body[judged:], allowed, dropped)).strip()
         verdict = guard.check(raw, allowed, best_entries(retrieval))
+        if failure is None and verdict.ok and self._support is not None:
+            kept = guard.check(text, allowed, best_entries(retrieval))
+            if (
+                not kept.ok
+                or not self._support.check(text, kept.cited, retrieval.query, retrieval.language).usable
+            ):
+                failure = (UNSUPPORTED_CLAIM, "; ".join(dropped))
+            verdict = kept
+        if failure is None and not language_verdict(raw, retrieval.language, final=True):
+            failure = wrong_language
         if failure is None and not verdict.ok:
             failure = (verdict.reason or guard.NO_CITATION, verdict.detail)
         if failure is not None:
             yield DoneEvent(reply=self.fallback(retrieval, *failure), replaced=True)
             return
-        reply = self._reply(retrieval, raw.strip(), verdict.cited)
-        yield DeltaEvent(text=reply.text[shown:])
+        reply = self._reply(retrieval, text, verdict.cited)
+        if not reply.text.startswith(shown):  # cannot happen: shown is kept text; never mislead
+            yield DoneEvent(reply=reply, replaced=True)
+            return
+        yield DeltaEvent(text=reply.text[len(shown) :])
         yield DoneEvent(reply=reply)
+
+    def _kept(self, retrieval: Retrieval, chunk: str, allowed: set[int], dropped: list[str]) -> str:
+        """The supported sentences of a streamed chunk (all of it without a support checker)."""
+        if self._support is None or not chunk.strip():
+            return chunk
+        support = self._support.check(chunk, sorted(allowed), retrieval.query, retrieval.language)
+        dropped.extend(j.sentence.strip()[:60] for j in support.dropped)
+        return "".join(j.sentence for j in support.judgements if j.supported)
 
 
 def best_entries(retrieval: Retrieval) -> set[int]:

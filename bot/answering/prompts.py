@@ -17,6 +17,7 @@ from bot.errors import PromptError
 # The files the LLM writer needs; checked when the writer is built, not at first request.
 REQUIRED = (
     "system",
+    "not_covered",
     "entry",
     "context",
     "answer",

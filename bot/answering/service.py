@@ -18,9 +18,11 @@ from bot.answering.llm import LLMWriter, stream_reply
 from bot.answering.prompts import PromptSet
 from bot.answering.sections import SectionPicker
 from bot.answering.selection import EntryChooser
-from bot.answering.types import Draft, StreamEvent
+from bot.answering.support import SupportChecker
+from bot.answering.ties import alternatives, with_alternatives
+from bot.answering.types import CitationsEvent, DoneEvent, Draft, StreamEvent
 from bot.engine import Engine
-from bot.models import Reply, Retrieval, Turn
+from bot.models import Citation, Reply, Retrieval, Turn
 from bot.settings import Settings
 
 
@@ -31,8 +33,10 @@ class AnswerService:
         extractive: ExtractiveWriter,
         llm: LLMWriter | None = None,
         cache: ReplyCache | None = None,
+        tie_margin: float = 0.0,
     ) -> None:
         self.engine = engine
+        self.tie_margin = tie_margin
         self.cache = cache or ReplyCache(0)
         self.extractive = extractive
         self.llm = llm
@@ -64,11 +68,18 @@ class AnswerService:
         )
         llm = None
         if generator is not None:
-            llm = LLMWriter(generator, PromptSet(settings.prompts_dir), extractive)
+            prompts = PromptSet(settings.prompts_dir)
+            # The prescribed "not in the FAQ" line and the entry block's labels are our words, not
+            # claims a reply makes about the platform.
+            house = (
+                prompts.render("not_covered") + "\n" + prompts.render("entry", no="", question="", answer="")
+            )
+            support = SupportChecker(engine.entries, engine.analyzer, house, engine.embedder)
+            llm = LLMWriter(generator, prompts, extractive, support)
         # Extractive replies only: they are a function of the question and the build. An LLM's
         # reply is not, and a cached one would repeat a bad reply to everyone who asks again.
         cache = ReplyCache(settings.reply_cache_size if llm is None else 0)
-        return cls(engine, extractive, llm, cache)
+        return cls(engine, extractive, llm, cache, settings.tie_margin)
 
     @property
     def mode(self) -> str:
@@ -90,7 +101,7 @@ class AnswerService:
         if cached is not None:
             return cached
         retrieval = self.engine.retrieve(question, k=k, category=category, history=history)
-        answered = retrieval, self.reply(retrieval, history)
+        answered = retrieval, self._finished(retrieval, self.reply(retrieval, history))
         self.cache.put(key, answered)
         return answered
 
@@ -100,12 +111,27 @@ class AnswerService:
         """CitationsEvent, DeltaEvents, then DoneEvent(reply, replaced)."""
         retrieval = self.engine.retrieve(question, k=k, category=category, history=history)
         if self.llm is not None and retrieval.answerable and retrieval.hits:
-            yield from self.llm.stream(retrieval, history)
-            return
-        yield from stream_reply(self.reply(retrieval, history))
+            events = self.llm.stream(retrieval, history)
+        else:
+            events = stream_reply(self.reply(retrieval, history))
+        offered = alternatives(retrieval, self.linker, self.tie_margin)
+        for event in events:
+            if isinstance(event, CitationsEvent):
+                event = event.model_copy(update={"alternatives": offered})
+            elif isinstance(event, DoneEvent):
+                event = event.model_copy(update={"reply": self._finished(retrieval, event.reply, offered)})
+            yield event
 
     def draft(self, inquiry: str) -> Draft:
         return self._drafter.draft(inquiry)
+
+    def _finished(
+        self, retrieval: Retrieval, reply: Reply, offered: tuple[Citation, ...] | None = None
+    ) -> Reply:
+        """What the edges record and show: the best hits, and the near-tied pair if any."""
+        if offered is None:
+            offered = alternatives(retrieval, self.linker, self.tie_margin)
+        return with_alternatives(_with_hits(retrieval, reply), offered)
 
     def _checked(self, retrieval: Retrieval, reply: Reply) -> Reply:
         # The extractive writer cites only hits, so this never fires unless a bug slips in; the
@@ -116,6 +142,13 @@ class AnswerService:
             return reply
         abstain = self.extractive.abstain(retrieval)
         return abstain.model_copy(update={"mode": "fallback", "fallback_reason": verdict.reason})
+
+
+RECORDED_HITS = 3
+
+
+def _with_hits(retrieval: Retrieval, reply: Reply) -> Reply:
+    return reply.model_copy(update={"hits": retrieval.hits[:RECORDED_HITS]})
 
 
 def answer_from_settings(

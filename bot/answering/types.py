@@ -24,6 +24,8 @@ class CitationsEvent(_Frozen):
     citations: tuple[Citation, ...]
     suggestions: tuple[Citation, ...] = ()
     confidence: float = 0.0
+    # The near-tied top two ("which did you mean?"); the final word is `DoneEvent.reply.alternatives`.
+    alternatives: tuple[Citation, ...] = ()
 
 
 class DeltaEvent(_Frozen):

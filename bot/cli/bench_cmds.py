@@ -69,9 +69,20 @@ def retrieval(questions: Path, repeat: int, startup: bool, out: Path) -> None:
 @click.option("--workers", default="1", show_default=True, help="comma-separated worker counts, one run each")
 @click.option("--memory-requests", default=10_000, show_default=True, help="RSS read at half and at all")
 @click.option("--stream-requests", default=10, show_default=True)
+@click.option(
+    "--database-url",
+    default=None,
+    help="shared store for the workers (e.g. postgresql+psycopg://...); default: a SQLite file per run",
+)
 @_OUT
 def load(
-    seconds: float, concurrency: str, workers: str, memory_requests: int, stream_requests: int, out: Path
+    seconds: float,
+    concurrency: str,
+    workers: str,
+    memory_requests: int,
+    stream_requests: int,
+    database_url: str | None,
+    out: Path,
 ) -> None:
     """A real server under wrk: req/s and p50/p95/p99 by concurrency, busy machine, first SSE event, RSS."""
     from bot.answering.service import AnswerService
@@ -86,8 +97,9 @@ def load(
     reports = []
     for n in (int(w) for w in workers.split(",")):
         db = out / f".bench-feedback-{n}.sqlite3"
+        store = {"FAQBOT_DATABASE_URL": database_url} if database_url else {"FAQBOT_FEEDBACK_DB": str(db)}
         cfg = LoadConfig(
-            env={**env, "FAQBOT_FEEDBACK_DB": str(db)},
+            env={**env, **store},
             seconds=seconds,
             concurrencies=tuple(int(c) for c in concurrency.split(",")),
             workers=n,
@@ -97,9 +109,9 @@ def load(
         reports.append(run_load(eng, service, cfg, _progress(n)))
         db.unlink(missing_ok=True)
         markdown = load_markdown(reports[-1])
-        write_report(out, f"load_w{n}", reports[-1], markdown)
+        write_report(out, f"load_w{n}{'_pg' if database_url else ''}", reports[-1], markdown)
         click.echo(markdown)
-    chart = load_chart(reports, out / "load.png")
+    chart = load_chart(reports, out / ("load_pg.png" if database_url else "load.png"))
     click.echo(f"chart: {chart}")
     missed = [m for r in reports for m in misses(r)]
     if missed:
@@ -111,5 +123,6 @@ def _progress(workers: int) -> Callable[[str], None]:
 
 
 bench.add_command(importlib.import_module("bot.cli.bench_scale_cmd").scale)
+bench.add_command(importlib.import_module("bot.cli.bench_soak_cmd").soak)
 
 COMMANDS = [bench]

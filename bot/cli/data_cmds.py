@@ -22,12 +22,12 @@ def ingest(export: Path | None) -> None:
     click.echo(f"ingested {path} -> {s.data_dir / 'faq.jsonl'}")
     click.echo(report.summary())
     if report.data_changed:
-        click.echo("data changed: run `faqbot index`, then restart the server")
+        click.echo("data changed: run `faqbot publish` (rebuild, gate, switch) or `faqbot index` (no gate)")
 
 
 @click.command()
 def index() -> None:
-    """Build index/ from data/ (atomic: the previous index stays until the new one is complete)."""
+    """Build index/ from data/ and make it current at once, with no eval gate (see `faqbot publish`)."""
     from bot.index import build_index, data_fingerprint
     from bot.index.negatives import load_negatives
     from bot.ingest import load_entries
@@ -43,9 +43,10 @@ def index() -> None:
         Analyzer(Synonyms.load(s.data_dir)),
         embedder,
         s.index_dir,
-        data_fingerprint(s.data_dir),
+        data_fingerprint(s.data_dir, entries),
         progress=True,
         negatives=load_negatives(s.data_dir),
+        data_dir=s.data_dir,
     )
     click.echo(f"built {build} ({len(entries)} entries, embedder {embedder.id})")
 

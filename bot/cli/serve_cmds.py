@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -17,7 +18,15 @@ from bot.cli.common import settings
 @click.option("--port", default=None, type=int, help="default: FAQBOT_PORT (8000)")
 @click.option("--workers", default=None, type=int, help="worker processes (default: FAQBOT_WORKERS, 1)")
 @click.option("--reload", "auto_reload", is_flag=True, help="restart on code changes (development)")
-def serve(host: str | None, port: int | None, workers: int | None, auto_reload: bool) -> None:
+@click.option(
+    "--shutdown-timeout",
+    default=None,
+    type=click.IntRange(min=0),
+    help="seconds requests in flight get to finish after SIGTERM (default: FAQBOT_LLM_TIMEOUT + 10)",
+)
+def serve(
+    host: str | None, port: int | None, workers: int | None, auto_reload: bool, shutdown_timeout: int | None
+) -> None:
     """Run the chat server: API, OpenAI-compatible /v1, the widget at / and the desk page at /desk."""
     import uvicorn
 
@@ -25,6 +34,9 @@ def serve(host: str | None, port: int | None, workers: int | None, auto_reload: 
     host = host or s.host
     port = port or s.port
     workers = workers or s.workers
+    # On SIGTERM uvicorn stops accepting and lets requests in flight finish; the slowest one is an
+    # LLM reply, bounded by its timeout. Without a bound a stuck stream would hold a deploy forever.
+    grace = shutdown_timeout if shutdown_timeout is not None else math.ceil(s.llm_timeout) + 10
     # Each worker process reads its settings again: tell them how many siblings share the cores.
     os.environ["FAQBOT_WORKERS"] = str(workers)
     click.echo(f"faqbot: http://{host}:{port}/ (widget), /desk, /docs; the index loads in the background")
@@ -37,6 +49,7 @@ def serve(host: str | None, port: int | None, workers: int | None, auto_reload: 
         reload=auto_reload,
         access_log=False,  # our own JSON access log replaces uvicorn's
         log_level="info",
+        timeout_graceful_shutdown=grace,
     )
 
 

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import faiss
 import numpy as np
 import numpy.typing as npt
 
-from bot.errors import IndexNotFoundError, StaleIndexError
+from bot.errors import IndexCorruptError, IndexNotFoundError, StaleIndexError
 
 FORMAT_VERSION = 4
 META_FILE = "meta.json"
 CURRENT_FILE = "CURRENT"
 OWNER_FILE = "dense_owner.npy"  # per dense vector: its FAQ number
 FIELD_FILE = "dense_field.npy"  # per dense vector: its field, as a position in meta["dense_fields"]
+# per vector: a hash of the text embedded, so the next build can reuse vectors of unchanged texts
+DENSE_KEYS_FILE = "dense_keys.npy"
+NEGATIVE_KEYS_FILE = "negative_keys.npy"
+SNAPSHOT_DIR = "data"  # in a build: the data it was built from (see bot.index.build._snapshot)
 # Memory-mapped, read-only: workers on one host share the vectors' pages instead of copying them.
 _FAISS_READ_FLAGS = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
 
@@ -45,13 +50,22 @@ def current_build(index_dir: Path) -> Path:
     return build
 
 
+def read_meta(build: Path) -> dict[str, Any]:
+    """meta.json of a build folder."""
+    meta: dict[str, Any] = json.loads((build / META_FILE).read_text(encoding="utf-8"))
+    return meta
+
+
 def load_index(
-    index_dir: Path, embedder_id: str, dim: int, data_hash: str, analyzer: str
+    index_dir: Path, embedder_id: str, dim: int, data_hash: str, analyzer: str, build: Path | None = None
 ) -> LoadedIndex:
+    """Load `build` (default: the one index/CURRENT names) after checking it fits."""
     import bm25s
 
-    build = current_build(index_dir)
-    meta = json.loads((build / META_FILE).read_text(encoding="utf-8"))
+    build = build if build is not None else current_build(index_dir)
+    meta = _read(build, META_FILE, lambda: json.loads((build / META_FILE).read_text(encoding="utf-8")))
+    if not isinstance(meta, dict):
+        raise IndexCorruptError(f"index {build} is damaged: {META_FILE} is not an object. {_REBUILD}")
     problems = []
     if meta.get("format_version") != FORMAT_VERSION:
         problems.append(f"format version {meta.get('format_version')} (this faqbot reads {FORMAT_VERSION})")
@@ -66,15 +80,62 @@ def load_index(
             f"index {build} is stale: {'; '.join(problems)}. Run `faqbot index` to rebuild it."
         )
 
-    fields = np.array(meta["dense_fields"], dtype=np.str_)
-    return LoadedIndex(
+    fields = _read(build, META_FILE, lambda: np.array(meta["dense_fields"], dtype=np.str_))
+
+    def bm25(name: str) -> Any:
+        return _read(build, name, lambda: bm25s.BM25.load(str(build / name), show_progress=False, mmap=True))
+
+    dense_path = str(build / "dense.faiss")
+    loaded = LoadedIndex(
         path=build,
         meta=meta,
-        dense=faiss.read_index(str(build / "dense.faiss"), _FAISS_READ_FLAGS),
-        negatives=faiss.read_index(str(build / "negatives.faiss")),
-        dense_owner=np.load(build / OWNER_FILE, mmap_mode="r"),
-        dense_field=fields[np.load(build / FIELD_FILE)],
-        bm25=bm25s.BM25.load(str(build / "bm25"), show_progress=False, mmap=True),
-        bm25_reading=bm25s.BM25.load(str(build / "bm25_reading"), show_progress=False, mmap=True),
-        entry_nos=tuple(int(n) for n in meta["entries"]),
+        dense=_read(build, "dense.faiss", lambda: faiss.read_index(dense_path, _FAISS_READ_FLAGS)),
+        negatives=_read(build, "negatives.faiss", lambda: faiss.read_index(str(build / "negatives.faiss"))),
+        dense_owner=_read(build, OWNER_FILE, lambda: np.load(build / OWNER_FILE, mmap_mode="r")),
+        dense_field=_read(build, FIELD_FILE, lambda: fields[np.load(build / FIELD_FILE)]),
+        bm25=bm25("bm25"),
+        bm25_reading=bm25("bm25_reading"),
+        entry_nos=_read(build, META_FILE, lambda: tuple(int(n) for n in meta["entries"])),
     )
+    _check_sizes(loaded, dim)
+    return loaded
+
+
+# Build folders are written whole and renamed into place, so a damaged one was damaged afterwards:
+# a disk error, a copy cut short, a hand edit. Whatever the reader raised, the cure is a rebuild.
+_REBUILD = "Run `faqbot index` to rebuild it."
+_DAMAGE = (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, RuntimeError)
+T = TypeVar("T")
+
+
+def _read(build: Path, name: str, read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except _DAMAGE as exc:
+        # faiss prefixes its reason with the C++ function and source line: keep the reason.
+        lines = str(exc).strip().splitlines() or [type(exc).__name__]
+        reason = lines[-1].rsplit("Error: ", 1)[-1][:200]
+        raise IndexCorruptError(
+            f"index {build} is damaged: {name} cannot be read ({reason}). {_REBUILD}"
+        ) from exc
+
+
+def _check_sizes(index: LoadedIndex, dim: int) -> None:
+    """The files must describe the same vectors: a mix of two builds reads fine and answers wrong."""
+    vectors = index.meta.get("dense_vectors")
+    counts = {
+        "dense.faiss": int(index.dense.ntotal),
+        OWNER_FILE: len(index.dense_owner),
+        FIELD_FILE: len(index.dense_field),
+    }
+    if len(set(counts.values())) != 1 or (vectors is not None and counts["dense.faiss"] != vectors):
+        found = ", ".join(f"{name} {n}" for name, n in counts.items())
+        raise IndexCorruptError(
+            f"index {index.path} is damaged: its files disagree on the number of vectors "
+            f"(meta.json {vectors}, {found}). {_REBUILD}"
+        )
+    if int(index.dense.d) != dim:
+        raise IndexCorruptError(
+            f"index {index.path} is damaged: dense.faiss holds {index.dense.d}-dimensional vectors, "
+            f"meta.json says {dim}. {_REBUILD}"
+        )

@@ -8,6 +8,10 @@ from html.parser import HTMLParser
 from bot.models import Link
 
 _BLOCK_TAGS = {"p", "div", "ul", "ol", "br", "tr", "table", "h1", "h2", "h3", "h4"}
+# Code, not text: a re-published answer with a <script> must not show its source to users.
+_HIDDEN_TAGS = {"script", "style"}
+# A link users may follow from an answer; javascript: and data: URLs are not links but payloads.
+_LINK_SCHEMES = re.compile(r"^(?:https?:|mailto:)", re.IGNORECASE)
 
 
 class _Collector(HTMLParser):
@@ -17,18 +21,24 @@ class _Collector(HTMLParser):
         self.links: list[Link] = []
         self._href: str | None = None
         self._anchor_text: list[str] = []
+        self._hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _BLOCK_TAGS:
+        if tag in _HIDDEN_TAGS:
+            self._hidden += 1
+        elif tag in _BLOCK_TAGS:
             self.parts.append("\n")
         elif tag == "li":
             self.parts.append("\n・")
         elif tag == "a":
-            self._href = dict(attrs).get("href") or None
+            href = (dict(attrs).get("href") or "").strip()
+            self._href = href if _LINK_SCHEMES.match(href) else None
             self._anchor_text = []
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS or tag == "li":
+        if tag in _HIDDEN_TAGS:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in _BLOCK_TAGS or tag == "li":
             self.parts.append("\n")
         elif tag == "a" and self._href is not None:
             text = "".join(self._anchor_text).strip()
@@ -39,6 +49,8 @@ class _Collector(HTMLParser):
             self._href = None
 
     def handle_data(self, data: str) -> None:
+        if self._hidden:
+            return
         self.parts.append(data)
         if self._href is not None:
             self._anchor_text.append(data)

@@ -6,8 +6,11 @@ writes the line when the response is complete, so streamed replies are logged wi
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import os
 import sys
 import time
 import uuid
@@ -45,9 +48,12 @@ def configure_logging() -> None:
 
 
 class AccessLogMiddleware:
-    def __init__(self, app: ASGIApp, log_questions: bool = False) -> None:
+    def __init__(self, app: ASGIApp, log_questions: bool = False, client_secret: bytes = b"") -> None:
         self.app = app
         self.log_questions = log_questions
+        # Client addresses are personal data: the log gets a keyed hash (the same client gives the
+        # same value, so abuse can still be traced in the log), never the address itself.
+        self.client_secret = client_secret or os.urandom(32)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -82,7 +88,7 @@ class AccessLogMiddleware:
             "path": scope.get("path"),
             "status": status,
             "latency_ms": round(seconds * 1000, 1),
-            "client": client[0] if client else None,
+            "client": self._client(client[0]) if client else None,
         }
         fields = dict(state.get(_LOG_KEY, {}))
         question = fields.pop("question", None)
@@ -90,3 +96,6 @@ class AccessLogMiddleware:
         if self.log_questions and question is not None:
             line["question"] = question
         access_log.info(json.dumps(line, ensure_ascii=False))
+
+    def _client(self, address: str) -> str:
+        return hmac.new(self.client_secret, address.encode(), hashlib.sha256).hexdigest()[:16]

@@ -3,25 +3,44 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from bot.engine import Engine
+from bot.errors import DataError
+from bot.review.retention import prune_periodically
 from bot.serving.access_log import AccessLogMiddleware, configure_logging
 from bot.serving.body_limit import BodyLimitMiddleware
+from bot.serving.cors import AllowlistCORSMiddleware
 from bot.serving.errors import install_error_handlers
 from bot.serving.feedback import SqlFeedbackStore, client_hash_secret, database_url
+from bot.serving.feedback.review_store import SqlReviewStore
 from bot.serving.ratelimit import make_limiter
-from bot.serving.routes import chat, draft, faq, feedback, health, openai, pages
+from bot.serving.routes import (
+    chat,
+    choice,
+    draft,
+    faq,
+    feedback,
+    health,
+    openai,
+    pages,
+    publish,
+    review,
+    stats,
+)
 from bot.serving.routes.docs import install_docs
 from bot.serving.routes.pages import STATIC_DIR
 from bot.serving.runtime import Runtime, load_in_background
+from bot.serving.watcher import IndexWatch, watch_index
 from bot.settings import Settings, get_settings
+
+log = logging.getLogger("faqbot.serving")
 
 # Requests are small JSON; anything bigger is a mistake or an attack.
 MAX_BODY_BYTES = 256 * 1024
@@ -33,12 +52,24 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # holds the GIL between its native calls, so more threads than a few only add queueing inside
     # the process; a bounded pool keeps the rest waiting in line, fairly, with little memory.
     anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.answer_threads
-    app.state.store.init()
+    try:
+        app.state.store.init()
+    except DataError as exc:
+        # Chat answers without the database; recording and rating say 503 and retry it on each call.
+        log.error("starting without the feedback database (ratings are refused until it is back): %s", exc)
     loader = None
     if app.state.runtime is None:
         # Load beside the server, so /healthz answers and /readyz says 503 until the index is in.
         loader = asyncio.create_task(load_in_background(app))
+    # Every worker watches index/CURRENT itself and switches to a new build without a restart.
+    watcher = asyncio.create_task(watch_index(app, after=loader))
+    # Retention: stored questions older than FAQBOT_RETENTION_DAYS go, now and then hourly.
+    pruner = asyncio.create_task(
+        prune_periodically(SqlReviewStore(app.state.store.engine), app.state.settings.retention_days)
+    )
     yield
+    pruner.cancel()
+    watcher.cancel()
     if loader is not None and not loader.done():
         loader.cancel()
 
@@ -57,6 +88,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.runtime = Runtime.from_engine(engine, settings) if engine is not None else None
     app.state.load_error = None
+    app.state.index_watch = IndexWatch()
     db_url = database_url(settings.database_url, settings.feedback_db)
     app.state.store = SqlFeedbackStore(db_url)
     # A shared database means several workers may serve: count in it, not per process.
@@ -67,7 +99,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
 
     install_error_handlers(app)
-    for module in (health, chat, draft, faq, feedback, openai, pages):
+    for module in (health, chat, draft, faq, feedback, choice, openai, pages, publish, review, stats):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     install_docs(app)
@@ -76,13 +108,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # oversized body gets CORS headers, so a widget on another origin can read the error.
     app.add_middleware(BodyLimitMiddleware, max_bytes=MAX_BODY_BYTES)
     app.add_middleware(
-        CORSMiddleware,
+        AllowlistCORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Content-Type", "X-API-Key", "Authorization"],
-        expose_headers=["X-Request-ID", "Retry-After", "X-Total-Count"],
+        expose_headers=["X-Request-ID", "Retry-After", "X-Total-Count", "X-FAQ-Build"],
         max_age=600,
     )
-    app.add_middleware(AccessLogMiddleware, log_questions=settings.log_questions)
+    app.add_middleware(
+        AccessLogMiddleware,
+        log_questions=settings.log_questions,
+        client_secret=client_hash_secret(settings.hash_secret, db_url),
+    )
     configure_logging()
     return app

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.errors import (
     BotError,
+    DatabaseUnavailableError,
     DataError,
     EmbedderError,
     GeneratorError,
@@ -28,6 +29,10 @@ from bot.errors import (
 
 log = logging.getLogger("faqbot.serving")
 TOO_LARGE_FLAG = "body_too_large"
+DATABASE_DOWN = (
+    "the database is unavailable, so nothing could be stored or read; retry in a moment "
+    "(the server log has the cause under this request id)"
+)
 
 
 class ErrorLocation(BaseModel):
@@ -158,7 +163,12 @@ async def _bot_error(request: Request, exc: Exception) -> JSONResponse:
     if status >= 500 and not isinstance(exc, NotReadyError):
         log.error("request %s failed: %s", request_id_of(request), exc)
     headers = exc.headers if isinstance(exc, ServingError) else None
-    return JSONResponse(error_body(str(exc), type_, request), status_code=status, headers=headers)
+    message = str(exc)
+    if isinstance(exc, DatabaseUnavailableError):
+        # The cause names files, hosts and users: the operator's business, so it stays in the log.
+        message = DATABASE_DOWN
+        headers = {"Retry-After": "10"}
+    return JSONResponse(error_body(message, type_, request), status_code=status, headers=headers)
 
 
 def _describe(error: dict[str, Any]) -> str:

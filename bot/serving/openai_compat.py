@@ -135,6 +135,7 @@ def faqbot_extra(reply: Reply, request_id: str) -> dict[str, Any]:
     return {
         "request_id": request_id,
         "mode": reply.mode,
+        "fallback_reason": reply.fallback_reason,
         "confidence": reply.confidence,
         "citations": [c.model_dump() for c in reply.citations],
         "suggestions": [c.model_dump() for c in reply.suggestions],

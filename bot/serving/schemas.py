@@ -88,9 +88,17 @@ class ChatReply(BaseModel):
     confidence: float
     language: str
     fallback_reason: str | None = None
+    alternatives: tuple[Citation, ...] = Field(
+        default=(),
+        description="the top two entries when they are nearly tied (empty otherwise): ask which one was "
+        "meant, and send the pick to /api/choice",
+    )
+    build: str | None = Field(
+        default=None, description="the index build that answered (also in the X-FAQ-Build header)"
+    )
 
     @classmethod
-    def of(cls, request_id: str, reply: Reply) -> ChatReply:
+    def of(cls, request_id: str, reply: Reply, build: str | None = None) -> ChatReply:
         return cls(
             request_id=request_id,
             text=reply.text,
@@ -100,6 +108,8 @@ class ChatReply(BaseModel):
             confidence=reply.confidence,
             language=reply.language,
             fallback_reason=reply.fallback_reason,
+            alternatives=reply.alternatives,
+            build=build,
         )
 
 

@@ -1,6 +1,7 @@
 """The /api/chat/stream event sequence: the answering layer's StreamEvents as SSE.
 
-`citations` first, `delta`s, then `done` (the guard's verdict, the final reply, the request id).
+`citations` first, `delta`s, then `done` (the guard's verdict, the final reply, the request id,
+the index build).
 An error after the stream has started cannot change the status code any more: it becomes an
 `error` event, and the stream ends.
 """
@@ -24,6 +25,7 @@ def chat_sse(
     rest: Iterator[StreamEvent],
     request_id: str,
     on_done: Callable[[Reply], None],
+    build: str | None = None,
 ) -> Iterator[str]:
     """Frame the events; call `on_done` with the final reply before the `done` event goes out."""
     try:
@@ -33,6 +35,7 @@ def chat_sse(
             if isinstance(event, DoneEvent):
                 on_done(event.reply)
                 payload["request_id"] = request_id
+                payload["build"] = build  # the index build that answered
             yield sse_event(payload, event.type)
             event = next(rest, None)
     except BotError as exc:

@@ -11,11 +11,17 @@ is exercised end to end. Reusable from other test packages:
 
 A request with `"stream": true` is answered with SSE chunks (`data: {...}\\n\\n` … `data: [DONE]`).
 When the queue is empty the server answers 500 so a missing script fails loudly.
+
+Faults an endpoint can have, each a field of `Scripted`: a status, bytes that are not JSON, a
+hang (`delay`), a stream that stalls (`chunk_delay`), a trickle of one byte at a time from the
+status line on (`drip`), a reply cut off mid-way (`cut_after`), an error that quotes the prompt
+back (`echo_prompt`, as some servers do).
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import threading
 import time
@@ -34,6 +40,10 @@ class Scripted:
     raw:     send these bytes verbatim as the body (e.g. malformed JSON); overrides content.
     delay:   seconds to wait before answering (a hang when longer than the client's timeout).
     chunks:  explicit stream pieces; chunk_delay: pause between them.
+    drip:    send the whole response one byte at a time, this many seconds apart.
+    cut_after: stream: close the connection after this many pieces, with no finish chunk and no
+             [DONE]; plain reply: announce the whole body's length and close after half of it.
+    echo_prompt: with a non-200 status, the error message quotes the last message of the prompt.
     """
 
     content: str = ""
@@ -43,6 +53,9 @@ class Scripted:
     chunks: tuple[str, ...] | None = None
     chunk_delay: float = 0.0
     finish_reason: str = "stop"
+    drip: float = 0.0
+    cut_after: int | None = None
+    echo_prompt: bool = False
 
 
 @dataclass
@@ -107,16 +120,43 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
                 return
             # The client may have given up (timeout): that is the point of some scripts.
             with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                if script.drip:
+                    self._drip(request, script)
+                else:
+                    self._respond(request, script)
+
+        def _drip(self, request: dict[str, Any], script: Scripted) -> None:
+            real, self.wfile = self.wfile, io.BytesIO()
+            try:
                 self._respond(request, script)
+                data = self.wfile.getvalue()
+            finally:
+                self.wfile = real
+            for i in range(len(data)):
+                if state.closing.wait(script.drip):
+                    return
+                real.write(data[i : i + 1])
+                real.flush()
 
         def _respond(self, request: dict[str, Any], script: Scripted) -> None:
             model = str(request.get("model", "scripted"))
             if script.raw is not None:
                 self._send(script.status, script.raw, "application/json")
             elif script.status != 200:
-                self._json(script.status, {"error": {"message": f"scripted status {script.status}"}})
+                message = f"scripted status {script.status}"
+                if script.echo_prompt:
+                    message += f": cannot handle {request['messages'][-1]['content']!r}"
+                self._json(script.status, {"error": {"message": message, "code": "scripted_error"}})
             elif request.get("stream"):
                 self._stream(model, script)
+            elif script.cut_after is not None:
+                body = json.dumps(_completion(script.content, model, script.finish_reason)).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body[: len(body) // 2])
+                self.close_connection = True
             else:
                 self._json(200, _completion(script.content, model, script.finish_reason))
 
@@ -127,7 +167,12 @@ def _make_handler(state: _State) -> type[BaseHTTPRequestHandler]:
             self.send_header("Connection", "close")
             self.end_headers()
             self.wfile.write(_chunk(model, {"role": "assistant", "content": ""}, None))
-            for piece in script.chunks if script.chunks is not None else _split(script.content):
+            pieces = script.chunks if script.chunks is not None else _split(script.content)
+            for i, piece in enumerate(pieces):
+                if script.cut_after is not None and i >= script.cut_after:
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
                 if script.chunk_delay and state.closing.wait(script.chunk_delay):
                     return
                 self.wfile.write(_chunk(model, {"content": piece}, None))

@@ -53,7 +53,15 @@ def test_normal_reply(llm_service: AnswerService, scripted: ScriptedLLM, llm_set
 
 def test_streamed_reply(llm_service: AnswerService, scripted: ScriptedLLM) -> None:
     scripted.enqueue(
-        Scripted(chunks=("ディスク拡張時は", "サーバの停止が", "伴います。[No", ".17]", " 以上です。"))
+        Scripted(
+            chunks=(
+                "ディスク拡張時は",
+                "サーバの停止が",
+                "伴います。[No",
+                ".17]",
+                " 拡張作業は弊社で実施します。",
+            )
+        )
     )
     citations, shown, done = _split(list(llm_service.stream(DISK)))
     assert scripted.history[0]["stream"] is True
@@ -61,7 +69,7 @@ def test_streamed_reply(llm_service: AnswerService, scripted: ScriptedLLM) -> No
     assert done.reply.mode == "llm" and not done.replaced
     assert [c.no for c in done.reply.citations] == [17]
     assert shown == done.reply.text and shown.startswith(
-        "ディスク拡張時はサーバの停止が伴います。[No.17] 以上です。"
+        "ディスク拡張時はサーバの停止が伴います。[No.17] 拡張作業は弊社で実施します。"
     )
 
 
@@ -81,13 +89,21 @@ def test_streamed_unretrieved_citation_is_never_shown(
     llm_service: AnswerService, scripted: ScriptedLLM
 ) -> None:
     scripted.enqueue(
-        Scripted(chunks=("停止が必要です。[No.17] ", "料金は[No", ".9", "9]です。", "続きの文章です。"))
+        Scripted(
+            chunks=(
+                "サーバの停止・起動が伴います。[No.17] ",
+                "料金は[No",
+                ".9",
+                "9]です。",
+                "続きの文章です。",
+            )
+        )
     )
     _, shown, done = _split(list(llm_service.stream(DISK)))
     assert done.replaced and done.reply.mode == "fallback"
     assert done.reply.fallback_reason == "unretrieved_citation"
     assert "99" not in shown and "続き" not in shown  # stopped at the invented number
-    assert shown.startswith("停止が必要です。[No.17]")
+    assert shown.startswith("サーバの停止・起動が伴います。[No.17]")
 
 
 def test_reply_citing_only_a_lower_ranked_entry_falls_back(

@@ -56,4 +56,6 @@ def test_repo_prompts_render_with_what_the_writer_passes() -> None:
     for template, extra in (("answer", {"language_instruction": "日本語で"}), ("draft_paragraph", {})):
         text = prompts.render(template, context=context, question="メモリならどう？", **extra)
         assert "メモリならどう？" in text and "[No.17]" in text
-    assert "[No." in prompts.render("system")  # the citation format is taught
+    system = prompts.render("system", not_covered=prompts.render("not_covered"))
+    assert "[No." in system  # the citation format is taught
+    assert prompts.render("not_covered") in system  # the line the support check knows as ours

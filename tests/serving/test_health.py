@@ -69,7 +69,9 @@ def test_engine_loads_in_the_background(settings: Settings, tmp_path: Path) -> N
 def test_failed_load_is_visible_and_answers_503(settings: Settings, tmp_path: Path) -> None:
     empty = tmp_path / "no-data"
     empty.mkdir()
-    app = create_app(settings.model_copy(update={"data_dir": empty, "feedback_db": tmp_path / "f.sqlite3"}))
+    # No build to fall back on either (a build answers from its own data snapshot).
+    update = {"data_dir": empty, "index_dir": tmp_path / "no-index", "feedback_db": tmp_path / "f.sqlite3"}
+    app = create_app(settings.model_copy(update=update))
     with TestClient(app) as c:
         deadline = time.monotonic() + 60
         while (r := c.get("/readyz")).json()["status"] == "loading":
@@ -96,8 +98,12 @@ def test_failed_reload_keeps_the_running_engine(make_app: AppFactory, tmp_path: 
     app = make_app()
     with TestClient(app) as c:
         before = app.state.runtime
-        app.state.settings = app.state.settings.model_copy(update={"data_dir": tmp_path / "gone"})
-        with pytest.raises(Exception, match="gone"):
-            reload_runtime(app)
+        # A build answers from its own data snapshot, so a vanished data/ no longer breaks a reload;
+        # a build that cannot be read does.
+        broken = tmp_path / "index" / "build-broken"
+        broken.mkdir(parents=True)
+        (broken / "meta.json").write_text("{", encoding="utf-8")
+        with pytest.raises(Exception, match=r"meta|JSON|Expecting"):
+            reload_runtime(app, broken)
         assert app.state.runtime is before
         assert c.get("/readyz").status_code == 200

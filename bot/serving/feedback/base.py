@@ -30,6 +30,10 @@ class RequestRecord(_Frozen):
     suggestions: tuple[int, ...] = ()
     confidence: float = 0.0
     created_at: str  # ISO 8601, UTC
+    language: str | None = None
+    build_id: str | None = None  # the index build that answered
+    top_entries: tuple[tuple[int, float], ...] = ()  # (FAQ number, score), best first
+    margin: float | None = None  # first hit's score minus the second's
 
 
 class FeedbackRow(_Frozen):

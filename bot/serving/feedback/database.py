@@ -14,15 +14,26 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import (
+    ArgumentError,
+    DBAPIError,
+    DisconnectionError,
+    IntegrityError,
+    NotSupportedError,
+    ProgrammingError,
+)
+from sqlalchemy.exc import DataError as SADataError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
-from bot.errors import DataError
+from bot.errors import DatabaseUnavailableError, DataError
 
 # A pool per process: FastAPI runs sync routes on up to 40 threads, but a request holds a connection
 # only for one short statement. Kept small so several workers stay far below max_connections.
 PG_POOL_SIZE = 5
 PG_MAX_OVERFLOW = 5
 CONNECT_TIMEOUT_S = 5
+# SQLite's busy wait: how long a write waits for another connection's lock before giving up.
+SQLITE_BUSY_S = 10.0
 
 
 def database_url(url: str | None, feedback_db: Path) -> str:
@@ -61,7 +72,7 @@ def make_engine(url: str) -> Engine:
     if backend == "sqlite":
         # File databases get a QueuePool with check_same_thread off: safe across the threadpool.
         # The timeout is SQLite's busy wait: writers queue up instead of failing at once.
-        engine = create_engine(parsed, connect_args={"timeout": 10.0})
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if backend == "postgresql":
@@ -105,16 +116,26 @@ def setting_name(engine: Engine) -> str:
     return "FAQBOT_FEEDBACK_DB" if is_sqlite(engine) else "FAQBOT_DATABASE_URL"
 
 
+# A driver error of these kinds is a bug in our SQL or data (a constraint, a missing column, a
+# bad value), not an outage: it must surface, not be reported as "database unavailable".
+_BUGS = (IntegrityError, ProgrammingError, SADataError, NotSupportedError)
+
+
 @contextmanager
 def unavailable_as_data_error(engine: Engine, doing: str) -> Iterator[None]:
-    """Turn 'cannot reach / open the database' into DataError (HTTP 503, CLI one-liner).
+    """Turn 'cannot reach / open / write the database' into DatabaseUnavailableError (a DataError:
+    HTTP 503, a one-line CLI message).
 
-    Constraint violations and SQL mistakes are bugs, not outages: they pass through unchanged.
+    Outages take many shapes: refused or dropped connections, a server shutting down, a locked,
+    read-only, full or damaged SQLite file, a pool with no connection free. Constraint violations
+    and SQL mistakes are bugs, not outages: they pass through unchanged.
     """
     try:
         yield
-    except (OperationalError, OSError) as exc:
-        raise DataError(
+    except (DBAPIError, DisconnectionError, PoolTimeoutError, OSError) as exc:
+        if isinstance(exc, _BUGS):
+            raise
+        raise DatabaseUnavailableError(
             f"cannot {doing} in the database {describe(engine)}: "
             f"{first_line(exc)}. Check {setting_name(engine)}."
         ) from exc

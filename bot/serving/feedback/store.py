@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Result, RowMapping, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.errors import DataError, NotFoundError
+from bot.errors import DatabaseUnavailableError, DataError, NotFoundError
 from bot.serving.feedback.base import FeedbackRow, Rating, RequestRecord
 from bot.serving.feedback.database import (
     describe,
@@ -32,11 +32,23 @@ class SqlFeedbackStore:
 
     def __init__(self, url_or_engine: str | Engine) -> None:
         self.engine = make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+        self._migrated = False
 
     def init(self) -> None:
         upgrade(self.engine)
+        self._migrated = True
+
+    def _ensure_schema(self, doing: str) -> None:
+        # A server that started while the database was down or read-only migrates on the first
+        # write that finds it back, instead of failing on missing tables until a restart.
+        if not self._migrated:
+            try:
+                self.init()
+            except DataError as exc:
+                raise DatabaseUnavailableError(f"cannot {doing}: {exc}") from exc
 
     def record_request(self, record: RequestRecord) -> None:
+        self._ensure_schema("record the request")
         with unavailable_as_data_error(self.engine, "record the request"), self.engine.begin() as conn:
             conn.execute(
                 requests.insert().values(
@@ -49,10 +61,15 @@ class SqlFeedbackStore:
                     suggestions=json.dumps(list(record.suggestions)),
                     confidence=record.confidence,
                     created_at=record.created_at,
+                    language=record.language,
+                    build_id=record.build_id,
+                    top_entries=json.dumps([list(t) for t in record.top_entries]),
+                    margin=record.margin,
                 )
             )
 
     def add_feedback(self, request_id: str, rating: Rating, comment: str | None, rated_at: str) -> None:
+        self._ensure_schema("store the rating")
         with unavailable_as_data_error(self.engine, "store the rating"), self.engine.begin() as conn:
             known = conn.execute(select(requests.c.request_id).where(requests.c.request_id == request_id))
             if known.first() is None:

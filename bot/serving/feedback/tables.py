@@ -22,6 +22,11 @@ requests = Table(
     Column("suggestions", Text, nullable=False),  # JSON array of FAQ numbers
     Column("confidence", Float, nullable=False),
     Column("created_at", Text, nullable=False),  # ISO 8601 UTC: sorts as text
+    # Revision 0003; NULL on older rows.
+    Column("language", Text),
+    Column("build_id", Text),
+    Column("top_entries", Text),  # JSON [[no, score], ...], best first
+    Column("margin", Float),  # score of the first hit minus the second
 )
 
 feedback = Table(
@@ -57,4 +62,27 @@ rate_limits = Table(
     Column("client", Text, primary_key=True),  # HMAC-SHA256 of the client address, hex; never the address
     Column("window_start", BigInteger, nullable=False),  # Unix seconds at the start of the window
     Column("hits", Integer, nullable=False),
+)
+
+# The entry a user picked when the widget asked "which did you mean?" (revision 0003).
+choices = Table(
+    "choices",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Text, nullable=False),
+    Column("chosen_no", Integer, nullable=False),
+    Column("offered", Text, nullable=False),  # JSON array of the FAQ numbers shown
+    Column("created_at", Text, nullable=False),
+)
+
+# One reviewer decision per request (a cluster's decision is written for each of its questions).
+review_actions = Table(
+    "review_actions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("request_id", Text, nullable=False),
+    Column("action", Text, nullable=False),  # accept | gap | dismiss
+    Column("entry_no", Integer),
+    Column("actor", Text, nullable=False),
+    Column("created_at", Text, nullable=False),
 )

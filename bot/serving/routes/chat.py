@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -24,6 +24,9 @@ router = APIRouter(
     responses=error_responses(400, 401, 413, 422, 429, 503),
 )
 
+# Which index build answered: a client (or a test) sees a publish take effect.
+BUILD_HEADER = "X-FAQ-Build"
+
 _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "text/event-stream: `citations`, `delta`..., `done` (or `error`)",
@@ -37,6 +40,7 @@ _SSE_DOC: dict[int | str, dict[str, Any]] = {
 def chat(
     body: ChatRequest,
     request: Request,
+    response: Response,
     request_id: RequestIdDep,
     runtime: RuntimeDep,
     settings: SettingsDep,
@@ -45,8 +49,9 @@ def chat(
     """Answer one question (with the conversation so far) from the FAQ, with citations."""
     q = chat_input(body.question, body.history, body.category, settings, runtime.engine)
     _, reply = runtime.service.answer(q.question, q.history, q.category, settings.top_k)
-    record_reply(store, request, request_id, "chat", q.question, reply)
-    return ChatReply.of(request_id, reply)
+    record_reply(store, request, request_id, "chat", q.question, reply, runtime.build_id)
+    response.headers[BUILD_HEADER] = runtime.build_id
+    return ChatReply.of(request_id, reply, runtime.build_id)
 
 
 @router.post("/chat/stream", response_class=StreamingResponse, responses=_SSE_DOC)
@@ -65,9 +70,11 @@ async def chat_stream(
     first = await run_in_threadpool(next, events, None)
 
     def on_done(reply: Reply) -> None:
-        record_reply(store, request, request_id, "chat", q.question, reply)
+        record_reply(store, request, request_id, "chat", q.question, reply, runtime.build_id)
 
     # A sync iterator: Starlette advances it in the threadpool.
     return StreamingResponse(
-        chat_sse(first, events, request_id, on_done), media_type="text/event-stream", headers=SSE_HEADERS
+        chat_sse(first, events, request_id, on_done, runtime.build_id),
+        media_type="text/event-stream",
+        headers={**SSE_HEADERS, BUILD_HEADER: runtime.build_id},
     )

@@ -23,6 +23,11 @@ _SECURITY_SCHEMES = {
     "ApiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
     "Bearer": {"type": "http", "scheme": "bearer", "description": "the same key, as OpenAI clients send it"},
 }
+# Routes behind ADMIN_GUARDS (admin.py): their own key, never the widget's.
+_ADMIN_PREFIX = "/api/admin"
+_ADMIN_SCHEMES = {
+    "AdminKey": {"type": "apiKey", "in": "header", "name": "X-Admin-Key", "description": "FAQBOT_ADMIN_KEY"},
+}
 
 
 def install_docs(app: FastAPI) -> None:
@@ -80,12 +85,21 @@ def describe_server(
         for parameter in schema["paths"]["/api/faq"]["get"].get("parameters", []):
             if parameter["name"] == "category":
                 _string_branch(parameter["schema"])["enum"] = categories
-    if settings.api_key:
-        schema["components"]["securitySchemes"] = _SECURITY_SCHEMES
-        for path, operations in schema["paths"].items():
-            if path.startswith(_GUARDED_PREFIXES):
-                for operation in operations.values():
-                    operation["security"] = [{name: []} for name in _SECURITY_SCHEMES]
+    schemes = {
+        **(_SECURITY_SCHEMES if settings.api_key else {}),
+        **(_ADMIN_SCHEMES if settings.admin_key else {}),
+    }
+    if schemes:
+        schema["components"]["securitySchemes"] = schemes
+    for path, operations in schema["paths"].items():
+        admin = path.startswith(_ADMIN_PREFIX)
+        if (admin and settings.admin_key) or (
+            not admin and settings.api_key and path.startswith(_GUARDED_PREFIXES)
+        ):
+            for operation in operations.values():
+                operation["security"] = [
+                    {name: []} for name in (_ADMIN_SCHEMES if admin else _SECURITY_SCHEMES)
+                ]
     if max_body_bytes is not None:
         for operations in schema["paths"].values():
             for operation in operations.values():

@@ -30,5 +30,5 @@ def draft(
     """Each paragraph answers one sentence of the inquiry and cites the entries it used."""
     inquiry = clean_inquiry(body.inquiry, settings)
     result = runtime.service.draft(inquiry)
-    record_draft(store, request, request_id, inquiry, result)
+    record_draft(store, request, request_id, inquiry, result, runtime.build_id)
     return DraftReply(request_id=request_id, **result.model_dump())

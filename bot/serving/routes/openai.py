@@ -57,7 +57,7 @@ async def chat_completions(
     check_user_lengths(body.messages, settings.max_question_chars)
 
     def on_done(reply: Reply) -> None:
-        record_reply(store, request, request_id, "openai", question, reply)
+        record_reply(store, request, request_id, "openai", question, reply, runtime.build_id)
 
     if not body.stream:
         _, reply = await run_in_threadpool(runtime.service.answer, question, history, None, settings.top_k)

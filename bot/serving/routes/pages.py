@@ -33,6 +33,18 @@ async def desk() -> FileResponse:
     return FileResponse(STATIC_DIR / "desk.html", headers=_HEADERS)
 
 
+@router.get("/desk/review")
+async def review_page() -> FileResponse:
+    # The page itself is public; everything it shows comes from /api/admin, behind the admin key.
+    return FileResponse(STATIC_DIR / "review.html", headers=_HEADERS)
+
+
+@router.get("/desk/stats")
+async def stats_page() -> FileResponse:
+    # Public like /desk/review: the figures come from /api/admin/stats, behind the admin key.
+    return FileResponse(STATIC_DIR / "stats.html", headers=_HEADERS)
+
+
 # The embed tag points here: `<script src="https://HOST/widget.js">`; the script finds its CSS beside it.
 # A short cache so an upgraded widget reaches embedding sites within minutes.
 _ASSET_HEADERS = {"Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}

@@ -21,6 +21,8 @@
       rate: "この回答は役に立ちましたか？", up: "役に立った", down: "役に立たなかった",
       comment: "ご意見（任意）", commentSend: "ご意見を送信", thanks: "フィードバックありがとうございました。",
       feedbackError: "フィードバックを送信できませんでした。", retry: "再送信",
+      choice: "どちらの内容についてですか？", chosen: (no) => `No.${no} の内容を表示しました。`,
+      choiceError: "選択を送信できませんでした（内容は表示しています）。",
       down_: "サーバーに接続できません。時間をおいて再度お試しください。",
       limited: (s) => `リクエストが集中しています。${s}秒ほど待ってから再度お試しください。`,
       notReady: "現在準備中です。しばらくしてから再度お試しください。",
@@ -40,6 +42,8 @@
       rate: "Was this helpful?", up: "Helpful", down: "Not helpful",
       comment: "Comment (optional)", commentSend: "Send comment", thanks: "Thank you for your feedback.",
       feedbackError: "Could not send your feedback.", retry: "Retry",
+      choice: "Which one did you mean?", chosen: (no) => `Showing No.${no}.`,
+      choiceError: "Could not send your choice (the entry is shown).",
       down_: "Cannot reach the server. Please try again later.",
       limited: (s) => `Too many requests. Please wait about ${s} seconds and try again.`,
       notReady: "The service is starting up. Please try again shortly.",
@@ -101,7 +105,8 @@
   const panel = el("section", {
     id: "fb-panel", class: "fb-panel", role: "dialog", "aria-labelledby": "fb-title", hidden: true, lang,
   },
-    el("header", { class: "fb-header" },
+    // A div, not <header>: in a shadow root a header counts as a second banner of the host page.
+    el("div", { class: "fb-header" },
       el("h2", { id: "fb-title", class: "fb-title", text: t.title }),
       el("button", { type: "button", class: "fb-reset", text: t.reset, onclick: reset }),
       el("button", { type: "button", class: "fb-close", "aria-label": t.close, text: "×", onclick: () => toggle(false) })),
@@ -191,19 +196,7 @@
       button.setAttribute("aria-expanded", String(open));
       box.hidden = !open;
       if (!open || box.dataset.loaded) return;
-      box.replaceChildren(el("p", { class: "fb-muted", text: t.loadingEntry }));
-      try {
-        const entry = await fetchEntry(cite.no);
-        const link = /^https?:\/\//.test(entry.link) ? entry.link : null;
-        box.replaceChildren(
-          el("h4", { class: "fb-entry-q", text: `No.${entry.no} ${entry.question}` }),
-          el("p", { class: "fb-entry-a", text: entry.answer }),
-          link && el("a", { href: link, target: "_blank", rel: "noopener noreferrer", text: t.openFaq }));
-        box.dataset.loaded = "1";
-        box.scrollIntoView({ block: "nearest" });
-      } catch (err) {
-        box.replaceChildren(el("p", { class: "fb-muted", text: t.entryError }));
-      }
+      if (await showEntry(box, cite.no)) box.dataset.loaded = "1";
     });
     container.append(box);
     return button;
@@ -225,6 +218,58 @@
     for (const s of suggestions) list.append(el("li", {}, entryToggle(s, "fb-suggestion", `No.${s.no} ${s.question}`, entries)));
     body.append(el("div", { class: "fb-related" },
       el("h3", { class: "fb-label", text: t.related }), el("p", { class: "fb-muted", text: t.relatedNote }), list, entries));
+  }
+
+  async function showEntry(box, no) {
+    box.hidden = false;
+    box.replaceChildren(el("p", { class: "fb-muted", text: t.loadingEntry }));
+    try {
+      const entry = await fetchEntry(no);
+      const link = /^https?:\/\//.test(entry.link) ? entry.link : null;
+      box.replaceChildren(
+        el("h4", { class: "fb-entry-q", text: `No.${entry.no} ${entry.question}` }),
+        el("p", { class: "fb-entry-a", text: entry.answer }),
+        link && el("a", { href: link, target: "_blank", rel: "noopener noreferrer", text: t.openFaq }));
+      box.scrollIntoView({ block: "nearest" });
+      return true;
+    } catch (err) {
+      box.replaceChildren(el("p", { class: "fb-muted", text: t.entryError }));
+      return false;
+    }
+  }
+
+  // "Which did you mean?": the two near-tied entries as chips; a pick shows it and is sent as feedback.
+  function renderChoice(body, alternatives, requestId) {
+    if (!requestId || alternatives.length < 2) return;
+    const promptId = `fb-choice-${++uid}`, boxId = `fb-entry-${++uid}`;
+    const box = el("div", { id: boxId, class: "fb-entry", hidden: true });
+    const note = el("p", { class: "fb-muted", role: "status" });
+    const chips = el("div", { class: "fb-chips" });
+    const buttons = [];
+    let sent = null;
+    for (const a of alternatives) {
+      const button = el("button", {
+        type: "button", class: "fb-alt", "aria-pressed": "false", "aria-controls": boxId, "data-no": a.no,
+        text: `No.${a.no} ${a.question}`,
+      });
+      button.addEventListener("click", async () => {
+        for (const b of buttons) b.setAttribute("aria-pressed", String(b === button));
+        const shown = await showEntry(box, a.no);
+        if (sent === a.no) return;
+        try {
+          const r = await fetch(`${api}/api/choice`, {
+            method: "POST", headers: headers(), body: JSON.stringify({ request_id: requestId, no: a.no }),
+          });
+          if (!r.ok) throw new Error(String(r.status));
+          sent = a.no;
+          note.textContent = shown ? t.chosen(a.no) : t.entryError;
+        } catch (err) { note.textContent = t.choiceError; }
+      });
+      buttons.push(button);
+      chips.append(button);
+    }
+    body.append(el("div", { class: "fb-choice", role: "group", "aria-labelledby": promptId },
+      el("h3", { id: promptId, class: "fb-label fb-choice-prompt", text: t.choice }), chips, box, note));
   }
 
   function renderFeedback(body, requestId) {
@@ -354,6 +399,7 @@
     streamed.replaceWith(final);
     renderCitations(body, reply.citations || []);
     if (reply.mode === "abstain") renderRelated(body, reply.suggestions || []);
+    renderChoice(body, reply.alternatives || [], done.request_id);
     renderFeedback(body, done.request_id);
     body.parentElement.dataset.mode = reply.mode;
     status.textContent = t.answered;

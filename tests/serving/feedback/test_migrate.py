@@ -56,8 +56,8 @@ def versions(engine: Engine) -> list[str]:
         return [row[0] for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
 
 
-def test_head_is_the_rate_limit_revision() -> None:
-    assert head_revision() == "0002"
+def test_head_is_the_learning_loop_revision() -> None:
+    assert head_revision() == "0003"
 
 
 def test_fresh_database_reaches_head(db_url: str, engines: Callable[[Engine], Engine]) -> None:

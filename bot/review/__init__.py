@@ -1,0 +1,1 @@
+"""The review queue: questions that need a reviewer, clustered; decisions; FAQ gaps; retention."""
