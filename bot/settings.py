@@ -46,8 +46,10 @@ class Settings(BaseSettings):
     port: int = 8000
     # server worker processes: each gets cores // workers for its embedder
     workers: int = Field(default=1, ge=1)
-    # requests answered at once per worker (retrieval runs in a bounded thread pool off the event loop)
+    # retrievals at once per worker (CPU work, in a thread pool off the event loop)
     answer_threads: int = Field(default=4, ge=1)
+    # LLM replies awaited at once per worker; a wait holds a thread but no retrieval slot
+    llm_concurrency: int = Field(default=32, ge=1)
     # replies kept per index build for repeated questions (0: no cache)
     reply_cache_size: int = Field(default=2048, ge=0)
     max_question_chars: int = Field(default=1000, ge=10)

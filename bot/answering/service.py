@@ -6,6 +6,7 @@ keep only read-only data and caches guarded by locks, so one instance serves all
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
 from bot.answering import guard
@@ -34,14 +35,19 @@ class AnswerService:
         llm: LLMWriter | None = None,
         cache: ReplyCache | None = None,
         tie_margin: float = 0.0,
+        retrieval_slots: int = 0,
     ) -> None:
         self.engine = engine
+        # Retrieval is CPU work: a few at once keep the cores busy, more only queue inside the
+        # process. Waiting for an LLM is not, so it happens outside these slots; a thread pool
+        # bounded for both would let slow LLM replies hold back every other question.
+        self._slots = threading.BoundedSemaphore(retrieval_slots) if retrieval_slots > 0 else None
         self.tie_margin = tie_margin
         self.cache = cache or ReplyCache(0)
         self.extractive = extractive
         self.llm = llm
         self.linker = extractive.linker
-        self._drafter = Drafter(lambda text: engine.retrieve(text, k=5), extractive, llm)
+        self._drafter = Drafter(lambda text: self._retrieve(text, k=5), extractive, llm)
 
     @classmethod
     def from_settings(cls, engine: Engine, settings: Settings) -> AnswerService:
@@ -79,7 +85,7 @@ class AnswerService:
         # Extractive replies only: they are a function of the question and the build. An LLM's
         # reply is not, and a cached one would repeat a bad reply to everyone who asks again.
         cache = ReplyCache(settings.reply_cache_size if llm is None else 0)
-        return cls(engine, extractive, llm, cache, settings.tie_margin)
+        return cls(engine, extractive, llm, cache, settings.tie_margin, settings.answer_threads)
 
     @property
     def mode(self) -> str:
@@ -100,7 +106,7 @@ class AnswerService:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        retrieval = self.engine.retrieve(question, k=k, category=category, history=history)
+        retrieval = self._retrieve(question, k=k, category=category, history=history)
         answered = retrieval, self._finished(retrieval, self.reply(retrieval, history))
         self.cache.put(key, answered)
         return answered
@@ -109,7 +115,7 @@ class AnswerService:
         self, question: str, history: tuple[Turn, ...] = (), category: str | None = None, k: int = 5
     ) -> Iterator[StreamEvent]:
         """CitationsEvent, DeltaEvents, then DoneEvent(reply, replaced)."""
-        retrieval = self.engine.retrieve(question, k=k, category=category, history=history)
+        retrieval = self._retrieve(question, k=k, category=category, history=history)
         if self.llm is not None and retrieval.answerable and retrieval.hits:
             events = self.llm.stream(retrieval, history)
         else:
@@ -121,6 +127,14 @@ class AnswerService:
             elif isinstance(event, DoneEvent):
                 event = event.model_copy(update={"reply": self._finished(retrieval, event.reply, offered)})
             yield event
+
+    def _retrieve(
+        self, question: str, k: int = 5, category: str | None = None, history: tuple[Turn, ...] = ()
+    ) -> Retrieval:
+        if self._slots is None:
+            return self.engine.retrieve(question, k=k, category=category, history=history)
+        with self._slots:
+            return self.engine.retrieve(question, k=k, category=category, history=history)
 
     def draft(self, inquiry: str) -> Draft:
         return self._drafter.draft(inquiry)

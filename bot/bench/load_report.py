@@ -24,6 +24,13 @@ def load_markdown(r: LoadReport) -> str:
     if r.first_event:
         parts.append(f"\nFirst SSE event with an LLM answering after 2 s: p50 {r.first_event.p50_ms} ms, "
                      f"max over {r.first_event.n}: p99 {r.first_event.p99_ms} ms.\n")  # fmt: skip
+    if r.first_event_in_flight:
+        f = r.first_event_in_flight
+        parts.append(f"With {f.n} streams arriving over 4 s while earlier ones wait for that LLM: "
+                     f"p50 {f.p50_ms} ms, p95 {f.p95_ms} ms, max {f.p99_ms} ms.\n")  # fmt: skip
+    if r.llm_chats:
+        parts.append(f"{r.llm_chats} `/api/chat` requests at once, each waiting 2 s for that LLM: "
+                     f"all answered in {r.llm_chats_s} s.\n")  # fmt: skip
     rss = ", ".join(f"{k} {v:.0f}" for k, v in r.rss_mb.items() if k != "growth")
     growth = f"; growth half→end {r.rss_mb['growth']:.1%}" if "growth" in r.rss_mb else ""
     parts.append(f"\nFresh process to /readyz 200: {r.ready_s} s. RSS (MB, requests): {rss}{growth}.\n")

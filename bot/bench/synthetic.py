@@ -239,7 +239,6 @@ class SyntheticVectors:
             pos += take
         return np.concatenate(parts)
 
-
     def is_copy(self, doc: DenseDoc) -> bool:
         return self._base_of[doc.no] != doc.no
 

@@ -14,6 +14,7 @@ from bot.cli.common import settings
 if TYPE_CHECKING:
     from bot.engine import Engine
 
+
 def _served_engine(mode: str = "hybrid") -> Engine:
     """An engine with a server worker's thread budget: query timings as a server sees them (a
     CLI engine takes every core per call, which a busy neighbour turns into seconds)."""

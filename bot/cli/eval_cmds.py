@@ -133,4 +133,3 @@ def _print_table(summary: dict[str, Any], results: list[Any], eng: Any) -> None:
 
 
 COMMANDS = [eval_cmd]
-

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from tqdm import tqdm
 from bot.embedders.base import Embedder
 from bot.index.documents import dense_docs, lexical_documents
 from bot.index.negatives import NEGATIVES_FILE
+from bot.index.pointer import partial_build_dir
 from bot.index.store import (
     DENSE_KEYS_FILE,
     FIELD_FILE,
@@ -174,7 +174,7 @@ def write_build(
     index_dir.mkdir(parents=True, exist_ok=True)
     # Unique per build: two builds in the same second (or two workers) must not collide.
     build = index_dir / f"build-{time.strftime('%Y%m%d-%H%M%S')}-{data_hash[:8]}-{uuid.uuid4().hex[:6]}"
-    tmp = Path(tempfile.mkdtemp(dir=index_dir, prefix=f".{build.name}.", suffix=".tmp"))
+    tmp = partial_build_dir(index_dir, build.name)
     try:
         known = _reusable(index_dir, embedder) if reuse else {}
         docs = dense_docs(entries, analyzer)

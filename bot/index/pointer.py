@@ -8,7 +8,10 @@ first, so a rollback knows where to go back to. Both are replaced atomically. Wr
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
+import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +27,9 @@ BUILD_PREFIX = "build-"
 HISTORY_LINES = 50
 # Kept besides the current and the previous build: a server may still be loading one of them.
 KEEP_OTHERS = 0
+PARTIAL_SUFFIX = ".tmp"
+# A partial build without its writer's pid in the name (older faqbot) is left this long.
+PARTIAL_MAX_AGE_S = 24 * 3600
 
 
 class IndexLock:
@@ -143,8 +149,42 @@ def roll_back(index_dir: Path) -> tuple[str | None, str]:
     return current, previous
 
 
+def partial_build_dir(index_dir: Path, build_name: str) -> Path:
+    """A fresh hidden folder to write `build_name` into before it is renamed into place.
+
+    The writer's pid is in the name: a writer that was killed leaves its folder behind (no
+    handler runs on SIGKILL), and the next prune can then tell a dead writer's folder from
+    that of a build still being written by another process.
+    """
+    prefix = f".{build_name}.{os.getpid()}."
+    return Path(tempfile.mkdtemp(dir=index_dir, prefix=prefix, suffix=PARTIAL_SUFFIX))
+
+
+def _writer_alive(path: Path) -> bool:
+    parts = path.name.removesuffix(PARTIAL_SUFFIX).split(".")
+    if len(parts) == 4 and parts[2].isdigit():
+        try:
+            os.kill(int(parts[2]), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, another user's
+            return True
+        return True
+    try:
+        return time.time() - path.stat().st_mtime < PARTIAL_MAX_AGE_S
+    except FileNotFoundError:
+        return False
+
+
+def abandoned_partial_builds(index_dir: Path) -> list[Path]:
+    """Partial build folders whose writer is gone (killed mid-build)."""
+    found = index_dir.glob(f".{BUILD_PREFIX}*{PARTIAL_SUFFIX}")
+    return sorted(p for p in found if p.is_dir() and not _writer_alive(p))
+
+
 def prune_builds(index_dir: Path, keep_others: int = KEEP_OTHERS) -> list[str]:
-    """Remove old build folders; never the current or the previous one. Returns the names removed.
+    """Remove old build folders, and partial ones a killed writer left; never the current or the
+    previous build. Returns the names removed.
 
     The caller holds the index lock, so no publish is gating a build this could remove. A server
     that still has a removed build open keeps reading it: its files are memory-mapped, and Linux
@@ -155,7 +195,7 @@ def prune_builds(index_dir: Path, keep_others: int = KEEP_OTHERS) -> list[str]:
         (p for p in index_dir.glob(f"{BUILD_PREFIX}*") if p.is_dir() and p.name not in protected),
         key=lambda p: p.name,
     )
-    doomed = others[: max(0, len(others) - keep_others)]
+    doomed = others[: max(0, len(others) - keep_others)] + abandoned_partial_builds(index_dir)
     for path in doomed:
         shutil.rmtree(path, ignore_errors=True)
     return [p.name for p in doomed]

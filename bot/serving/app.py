@@ -48,10 +48,13 @@ MAX_BODY_BYTES = 256 * 1024
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    # Sync routes and streamed replies run in anyio's thread pool (40 threads by default). Retrieval
-    # holds the GIL between its native calls, so more threads than a few only add queueing inside
-    # the process; a bounded pool keeps the rest waiting in line, fairly, with little memory.
-    anyio.to_thread.current_default_thread_limiter().total_tokens = app.state.settings.answer_threads
+    # Sync routes and streamed replies run in anyio's thread pool. Retrieval holds the GIL between
+    # its native calls, so more than a few at once only queue inside the process: the answer
+    # service bounds those at `answer_threads`. A thread waiting for an LLM reply costs nothing but
+    # its stack, so the pool also has room for `llm_concurrency` of those when an LLM is configured.
+    settings = app.state.settings
+    waiting = settings.llm_concurrency if settings.llm_enabled else 0
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.answer_threads + waiting
     try:
         app.state.store.init()
     except DataError as exc:

@@ -38,7 +38,15 @@ def test_a_short_load_run_answers_everything_and_streams_before_the_llm(
         "FAQBOT_INDEX_DIR": str(settings.index_dir),
         "FAQBOT_FEEDBACK_DB": str(tmp_path / "feedback.sqlite3"),
     }
-    cfg = LoadConfig(env=env, seconds=2, concurrencies=(1, 4), memory_requests=60, stream_requests=2)
+    cfg = LoadConfig(
+        env=env,
+        seconds=2,
+        concurrencies=(1, 4),
+        memory_requests=60,
+        stream_requests=2,
+        stream_arrivals_per_s=4,
+        llm_chats=12,
+    )
     stages: list[str] = []
     report = run_load(engine, service, cfg, stages.append)
 
@@ -48,6 +56,12 @@ def test_a_short_load_run_answers_everything_and_streams_before_the_llm(
     assert report.embedder["sequential"] > 0 and report.in_process is not None
     # The citations event goes out before the LLM (2 s here) has said a word.
     assert report.first_event is not None and report.first_event.p99_ms < cfg.llm_delay_s * 1000
+    # ... also while other replies wait for it: their waits must not hold the retrieval slots.
+    in_flight = report.first_event_in_flight
+    assert in_flight is not None and in_flight.n == 16 and in_flight.p50_ms < cfg.llm_delay_s * 1000
+    # 12 chats through 4 slots, each wait holding one, would take 3 × 2 s.
+    slots = settings.answer_threads
+    assert report.llm_chats == 12 and report.llm_chats_s < 0.75 * (12 / slots) * cfg.llm_delay_s
     assert report.rss_mb["end_requests"] >= 60 and report.rss_mb["end"] > 100
     assert {"c8_vs_embedder_sequential", "c1_p50_vs_in_process", "busy_p50_vs_quiet"} - set(
         report.ratios

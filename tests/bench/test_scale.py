@@ -106,9 +106,7 @@ def test_synthetic_build_writes_what_build_index_writes(engine: Engine, tmp_path
         np.testing.assert_allclose(getattr(ours, name).scores["data"], getattr(theirs, name).scores["data"])
 
 
-def test_a_real_question_finds_its_entry_or_a_copy_of_it_through_hnsw(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_a_real_question_finds_its_entry_or_a_copy_of_it_through_hnsw(engine: Engine, tmp_path: Path) -> None:
     """Catches vectors or BM25 rows attributed to the wrong entry: the answers would be anyone's."""
     real = load_entries(DATA_DIR)
     analyzer = Analyzer(Synonyms.load(DATA_DIR))

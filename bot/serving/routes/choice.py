@@ -78,9 +78,7 @@ def choice(body: ChoiceRequest, request: Request, choices: ChoicesDep) -> Choice
         )
     if body.no not in offer.offered:
         shown = " or ".join(f"No.{n}" for n in offer.offered)
-        raise NotOfferedError(
-            f"No.{body.no} was not offered for request {body.request_id!r}: pick {shown}"
-        )
+        raise NotOfferedError(f"No.{body.no} was not offered for request {body.request_id!r}: pick {shown}")
     choices.add_choice(offer, body.no, now_iso())
     annotate(request, chose=body.request_id, no=body.no)
     return ChoiceAck(request_id=body.request_id, no=body.no, offered=offer.offered)

@@ -9,17 +9,7 @@
   keyInput.value = sessionStorage.getItem("faqbotApiKey") || "";
   keyInput.addEventListener("change", () => sessionStorage.setItem("faqbotApiKey", keyInput.value));
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v;
-      else if (k === "class") node.className = v;
-      else node.setAttribute(k, v);
-    }
-    for (const c of children) if (c) node.append(c);
-    return node;
-  }
-  const safeLink = (url) => (/^https?:\/\//.test(url) ? url : "#");
+  const { el, safeLink } = window.faqbotDom;
 
   function citeLink(c) {
     return el("a", { class: "cite", href: safeLink(c.link), target: "_blank", rel: "noopener noreferrer", title: c.question, text: `[No.${c.no}]` });

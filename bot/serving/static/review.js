@@ -13,16 +13,7 @@
   let loaded = false;
   let clusterSeq = 0;
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v;
-      else if (k === "class") node.className = v;
-      else node.setAttribute(k, v);
-    }
-    for (const c of children) if (c) node.append(c);
-    return node;
-  }
+  const { el } = window.faqbotDom;
 
   function headers(json) {
     const h = { "X-Admin-Key": keyInput.value };

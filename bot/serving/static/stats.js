@@ -4,7 +4,6 @@
 (function () {
   "use strict";
   const $ = (id) => document.getElementById(id);
-  const SVG = "http://www.w3.org/2000/svg";
   const keyInput = $("admin-key"), daysInput = $("days"), form = $("stats-form");
   const statusLine = $("stats-status"), errorLine = $("stats-error"), figures = $("figures");
   const OUTCOMES = [
@@ -13,26 +12,8 @@
   keyInput.value = sessionStorage.getItem("faqbotAdminKey") || "";
   let uid = 0;
 
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v;
-      else if (k === "class") node.className = v;
-      else node.setAttribute(k, v);
-    }
-    for (const c of children) if (c) node.append(c);
-    return node;
-  }
+  const { el, svgEl } = window.faqbotDom;
 
-  function svgEl(tag, attrs, ...children) {
-    const node = document.createElementNS(SVG, tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (k === "text") node.textContent = v;
-      else node.setAttribute(k, String(v));
-    }
-    for (const c of children) if (c) node.append(c);
-    return node;
-  }
 
   const pct = (x) => `${Math.round(x * 1000) / 10}%`;
   const num = (n) => n.toLocaleString("ja-JP");

@@ -39,8 +39,8 @@ SHADOW = "document.getElementById('faqbot-widget').shadowRoot"
 def _payloads(tag: str, short: bool = False) -> str:
     out = f'<script>window.__xss="{tag}-script"</script><img src=x onerror="window.__xss=\'{tag}-img\'">'
     if not short:
-        out += f'<svg onload="window.__xss=\'{tag}-svg\'"></svg>'
-        out += f'<a href="javascript:window.__xss=\'{tag}-link\'">{tag}-link</a>'
+        out += f"<svg onload=\"window.__xss='{tag}-svg'\"></svg>"
+        out += f"<a href=\"javascript:window.__xss='{tag}-link'\">{tag}-link</a>"
     return out
 
 
