@@ -108,7 +108,8 @@ def load(
             stream_requests=stream_requests,
         )
         reports.append(run_load(eng, service, cfg, _progress(n)))
-        db.unlink(missing_ok=True)
+        for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            leftover.unlink(missing_ok=True)
         markdown = load_markdown(reports[-1])
         write_report(out, f"load_w{n}{'_pg' if database_url else ''}", reports[-1], markdown)
         click.echo(markdown)
