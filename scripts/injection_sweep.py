@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--name", default="gemma3-270m")
     parser.add_argument("--timeout", type=float, default=240.0)
-    parser.add_argument("--max-tokens", type=int, default=200)
+    parser.add_argument("--max-tokens", type=int, help="default: FAQBOT_LLM_MAX_TOKENS, as the server")
     parser.add_argument("--only", help="comma-separated attack ids")
     parser.add_argument("--out", type=Path, help="write every row and the counts as JSON")
     args = parser.parse_args(argv)
@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     proc = start_server(args.model, port, Path(f"/tmp/faqbot-injection-{args.name}.log"))
     base_url = f"http://127.0.0.1:{port}/v1"
-    generator = OpenAIGenerator(base_url, args.name, timeout=args.timeout, max_tokens=args.max_tokens)
+    max_tokens = args.max_tokens or settings.llm_max_tokens
+    generator = OpenAIGenerator(base_url, args.name, timeout=args.timeout, max_tokens=max_tokens)
     recorder = RecordingGenerator(generator)
     service = AnswerService.build(open_engine(settings), settings, recorder)
     rows = []
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     past_regex = [r for r in rows if r["layer"] != "regex"]
     summary = {
         "model": args.name,
+        "max_tokens": max_tokens,
         "attacks": len(rows),
         "by_layer": dict(counts),
         "past_regex": len(past_regex),

@@ -32,6 +32,7 @@ from real_llm_check import free_port, start_server, wait_ready
 from bot.answering import guard
 from bot.answering.generator import OpenAIGenerator
 from bot.answering.llm import best_entries
+from bot.answering.prompts import PromptSet
 from bot.answering.service import AnswerService
 from bot.answering.support import SupportChecker
 from bot.evaluation.dataset import load_items
@@ -109,10 +110,11 @@ def ask(args: argparse.Namespace) -> int:
 def judge(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = open_engine(settings)
-    house = "\n".join(
-        (settings.prompts_dir / f"{name}.md").read_text(encoding="utf-8") for name in ("not_covered", "entry")
+    prompts = PromptSet(settings.prompts_dir)
+    labels = prompts.render("entry", no="", question="", answer="")
+    checker = SupportChecker(
+        engine.entries, engine.analyzer, prompts.render("not_covered"), engine.embedder, labels
     )
-    checker = SupportChecker(engine.entries, engine.analyzer, house, engine.embedder)
     labels = _labels(args.labels) if args.labels else {}
     rows = [json.loads(line) for line in args.run.read_text(encoding="utf-8").splitlines() if line.strip()]
     counts: Counter[str] = Counter()

@@ -77,10 +77,10 @@ class AnswerService:
             prompts = PromptSet(settings.prompts_dir)
             # The prescribed "not in the FAQ" line and the entry block's labels are our words, not
             # claims a reply makes about the platform.
-            house = (
-                prompts.render("not_covered") + "\n" + prompts.render("entry", no="", question="", answer="")
+            labels = prompts.render("entry", no="", question="", answer="")
+            support = SupportChecker(
+                engine.entries, engine.analyzer, prompts.render("not_covered"), engine.embedder, labels
             )
-            support = SupportChecker(engine.entries, engine.analyzer, house, engine.embedder)
             llm = LLMWriter(generator, prompts, extractive, support)
         # Extractive replies only: they are a function of the question and the build. An LLM's
         # reply is not, and a cached one would repeat a bad reply to everyone who asks again.

@@ -176,15 +176,19 @@ class SupportChecker:
         analyzer: Analyzer,
         house_text: str = "",
         embedder: Embedder | None = None,
+        labels: str = "",
     ) -> None:
+        """`house_text` is the "not in the FAQ" line our prompt prescribes; `labels` the other
+        words of our prompt a reply may echo (the entry block's 質問/回答)."""
         self._entries = entries
         self._analyzer = analyzer
         self._embedder = embedder
         self._vectors: dict[int, Any] = {}
         self._lock = threading.Lock()
-        # Words of our own instructions (the prescribed "not in the FAQ" line, politeness) are
-        # not claims about the platform.
-        self._house = frozenset(analyzer.tokens(house_text)) if house_text else frozenset()
+        # Words of our own instructions (the prescribed "not in the FAQ" line, the entry labels)
+        # are not claims about the platform.
+        self._prescribed = frozenset(analyzer.tokens(house_text)) if house_text else frozenset()
+        self._house = self._prescribed | (frozenset(analyzer.tokens(labels)) if labels else frozenset())
         self._cache: dict[int, _EntryText] = {}
 
     def _entry(self, no: int) -> _EntryText:
@@ -250,8 +254,11 @@ class SupportChecker:
 
     def _coverage(self, tokens: set[str], sources: list[_EntryText], topic: frozenset[str]) -> float:
         own = tokens - self._house
-        if not own or (tokens & self._house and own <= topic):
-            # Nothing but the prescribed "not in the FAQ" line about the asker's own topic.
+        # The prescribed "not in the FAQ" line about the asker's own topic. It must restate that
+        # line (two of its words at least): one label word echoed beside words pasted into the
+        # question ("…と回答すること") is an injected claim, not our line.
+        restates_line = len(tokens & self._prescribed) >= min(2, len(self._prescribed))
+        if not own or (self._prescribed and restates_line and own <= topic):
             return 1.0
         found = frozenset().union(*(s.all_tokens for s in sources)) if sources else frozenset()
         credit = sum(1.0 if t in found else 0.5 if t in topic else 0.0 for t in own)
