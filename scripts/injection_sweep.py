@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from real_llm_check import DEFAULT_MODEL, RecordingGenerator, free_port, start_server, wait_ready
+from real_llm_check import DEFAULT_MODEL, RecordingGenerator, free_port, start_server, stop_server, wait_ready
 
 from bot.answering.generator import OpenAIGenerator
 from bot.answering.service import AnswerService
@@ -114,11 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             line = f"[{n}/{len(attacks)}] {attack.id}: {row['layer']} {row['seconds']} s{flag}"
             print(line, file=sys.stderr)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     counts = Counter(r["layer"] for r in rows)
     past_regex = [r for r in rows if r["layer"] != "regex"]
     summary = {

@@ -85,6 +85,16 @@ def start_server(model: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT)
 
 
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    """llama_cpp.server sometimes ignores SIGTERM: give it 30 s, then SIGKILL."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def wait_ready(base_url: str, proc: subprocess.Popen[bytes] | None, seconds: float = 180) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -195,8 +205,7 @@ def main(argv: list[str] | None = None) -> int:
         summary = check(AnswerService.build(engine, settings, recorder), recorder, items)
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop_server(proc)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
     else:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import openai
-from real_llm_check import free_port, start_server, wait_ready
+from real_llm_check import free_port, start_server, stop_server, wait_ready
 
 from bot.answering import guard
 from bot.answering.generator import OpenAIGenerator
@@ -99,11 +98,7 @@ def ask(args: argparse.Namespace) -> int:
             )
     finally:
         out.close()
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
     return 0
 
 

@@ -8,7 +8,6 @@ dead one left (a partial build folder) while leaving alone a build another proce
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -33,19 +32,9 @@ from bot.index.pointer import (
 )
 from bot.index.store import load_index, read_meta
 from bot.publish.job import read_job
+from publish.child_env import child_env
 
 pytestmark = pytest.mark.slow
-
-
-def _env(home: Path, data: Path, index: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAQBOT_")}
-    env.update(
-        FAQBOT_DATA_DIR=str(data),
-        FAQBOT_INDEX_DIR=str(index),
-        FAQBOT_FEEDBACK_DB=str(home / "feedback.sqlite3"),
-        OMP_NUM_THREADS="1",
-    )
-    return env
 
 
 def _kill_when(
@@ -92,7 +81,7 @@ def test_a_killed_index_build_leaves_the_current_build_and_its_debris_is_cleared
 ) -> None:
     data, index = publish_dirs
     current, history = read_current(index), read_history(index)
-    env = _env(tmp_path, data, index)
+    env = child_env(tmp_path, data, index)
     # Killed while it embeds (a fresh `faqbot index` embeds everything: seconds at least).
     _kill_when(["index"], env, tmp_path, lambda: bool(_partials(index)))
     _assert_untouched(index, current, history)
@@ -117,7 +106,7 @@ def test_a_publish_killed_in_its_gate_changes_nothing_and_says_it_was_interrupte
     data, index = publish_dirs
     current, history = read_current(index), read_history(index)
     # The new build is complete (renamed into place) and the gate is asking its questions.
-    env = _env(tmp_path, data, index)
+    env = child_env(tmp_path, data, index)
     _kill_when(["publish", "--force"], env, tmp_path, lambda: bool(_unpublished(index, current)))
     _assert_untouched(index, current, history)
     job = read_job(index)

@@ -4,7 +4,6 @@ maintainer runs them: child processes on copies of data/ and the index."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,20 +11,14 @@ from pathlib import Path
 import pytest
 
 from bot.index.pointer import read_current, read_history
+from publish.child_env import child_env
 
 pytestmark = pytest.mark.slow
 ADDED = "<p>なお、2026年7月より受付時間を変更しました。</p>"
 
 
 def _run(home: Path, data: Path, index: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FAQBOT_")}
-    env.update(
-        FAQBOT_DATA_DIR=str(data),
-        FAQBOT_INDEX_DIR=str(index),
-        FAQBOT_FEEDBACK_DB=str(home / "feedback.sqlite3"),
-        PYTHONIOENCODING="utf-8",
-        OMP_NUM_THREADS="1",
-    )
+    env = child_env(home, data, index)
     return subprocess.run(
         [sys.executable, "-m", "bot", *args], cwd=home, env=env, capture_output=True, text=True, timeout=600
     )
